@@ -1,0 +1,78 @@
+"""`crmclean profile`: what each column holds, at a glance."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from crmclean.cli import options
+from crmclean.cli.app import app
+from crmclean.io.read import read_table
+from crmclean.profile import Profile, profile_table
+
+
+class ProfileFormat(StrEnum):
+    human = "human"
+    json = "json"
+
+
+@app.command("profile")
+def profile_command(
+    file: str = options.InputFile,
+    fmt: ProfileFormat = typer.Option(
+        ProfileFormat.human, "--format", "-f", help="human: a table; json: for machines (stdout)."
+    ),
+    show_values: bool = options.ShowValues,
+    delimiter: str | None = options.Delimiter,
+    encoding: str | None = options.Encoding,
+    sheet: str | None = options.Sheet,
+    input_format: str | None = options.InputFormat,
+) -> int:
+    """Profile every column: detected role, fill rate, distinct values, common shapes, lengths."""
+    table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
+    result = profile_table(table, show_values=show_values)
+    if fmt is ProfileFormat.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render(result, Console(highlight=False))
+    return 0
+
+
+def render(result: Profile, console: Console) -> None:
+    source = f"{result.source} · {result.format}"
+    if result.encoding:
+        source += f" · {result.encoding}"
+    if result.delimiter:
+        source += f" · delimiter {result.delimiter!r}"
+    title = f"{source} · {result.rows:,} rows"
+    if result.skipped_blank:
+        title += f" ({result.skipped_blank} blank skipped)"
+    table = RichTable(title=title, title_justify="left", expand=False)
+    for name, kw in (
+        ("column", {"style": "bold", "overflow": "fold"}),
+        ("role", {}),
+        ("filled", {"justify": "right"}),
+        ("distinct", {"justify": "right"}),
+        ("length", {"justify": "right"}),
+        ("common shapes", {"overflow": "fold"}),
+        ("examples", {"overflow": "fold"}),
+    ):
+        table.add_column(name, **kw)
+    for col in result.columns:
+        role = col.role or "-"
+        if col.role and col.role_source != "header":
+            role += f" ({col.role_source})"
+        if not col.role_agrees:
+            role = f"[yellow]{role} ≠ {col.content}[/]"
+        fill = f"{col.fill_rate:.0%}"
+        if col.fill_rate < 0.5:
+            fill = f"[yellow]{fill}[/]"
+        length = "" if col.min_length is None else f"{col.min_length}–{col.max_length}"
+        shapes = "\n".join(f"{s} ({n:,})" for s, n in col.shapes)
+        examples = ", ".join(col.examples)
+        table.add_row(col.column, role, fill, f"{col.distinct:,}", length, shapes, examples)
+    console.print(table)

@@ -1,0 +1,431 @@
+"""Read a customer export into a frame of strings with ``_row``, or fail with a located error.
+
+Every column is read as a string (no type guessing: ``007``, ``+7 912...`` and ``01310-100`` survive
+byte for byte); empty cells become null. ``_row`` is the 1-based data record number in the source
+(header excluded); blank lines and empty spreadsheet rows are not data and are skipped, but they keep
+their number, so ``_row`` always points at the same place in the source.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from crmclean.errors import InputError, UsageError
+from crmclean.io import csvscan
+from crmclean.io.encoding import decode_to_utf8, line_of
+
+ROW = "_row"
+FORMATS = ("csv", "xlsx", "parquet", "json", "ndjson")
+MAX_COLUMNS = 2048
+MAX_FIELD_BYTES = 1 << 20  # 1 MiB: larger cells are broken exports, not customer data
+MAX_XLSX_UNCOMPRESSED = 1 << 30
+MAX_XLSX_RATIO = 200
+
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a source; ``None`` means detect."""
+
+    format: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None  # Excel sheet name, or a 1-based index given as digits
+
+
+@dataclass
+class Table:
+    """A source read into memory: the frame and what was learned about the source."""
+
+    frame: pl.DataFrame
+    name: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    skipped_blank: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != ROW]
+
+
+def read_table(source: str | Path, options: ReadOptions | None = None) -> Table:
+    """Read ``source`` (a path, or ``-`` for standard input) into a :class:`Table`."""
+    options = options or ReadOptions()
+    if options.format is not None and options.format not in FORMATS:
+        raise UsageError(f"unknown format {options.format!r}; expected one of {', '.join(FORMATS)}")
+    if options.delimiter is not None:
+        _check_delimiter(options.delimiter)
+    if str(source) == "-":
+        name = "<stdin>"
+        raw = sys.stdin.buffer.read()
+        fmt = options.format or _sniff_format(raw)
+    else:
+        path = Path(source)
+        name = str(path)
+        raw = _read_bytes(path)
+        fmt = options.format or _format_from_extension(path) or _sniff_format(raw)
+    _check_magic(raw, fmt, name)
+    if fmt == "csv":
+        table = _read_csv(raw, name, options)
+    elif fmt == "xlsx":
+        table = _read_xlsx(raw, name, options)
+    elif fmt == "parquet":
+        table = _read_parquet(raw, name)
+    else:
+        table = _read_json(raw, name, ndjson=(fmt == "ndjson"))
+    _check_table(table)
+    return table
+
+
+def _check_delimiter(delimiter: str) -> None:
+    if len(delimiter) != 1 or delimiter in ('"', "\n", "\r"):
+        raise UsageError(
+            f"--delimiter must be one character other than a quote or newline, got {delimiter!r}"
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise InputError("is a directory, expected a file", file=str(path))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except PermissionError:
+        raise InputError("permission denied: cannot read the file", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", file=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror}", file=str(path)) from None
+
+
+def _format_from_extension(path: Path) -> str | None:
+    return _EXTENSIONS.get(path.suffix.lower())
+
+
+def _sniff_format(raw: bytes) -> str:
+    if raw.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if raw.startswith(b"PAR1"):
+        return "parquet"
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        return "ndjson"
+    return "csv"
+
+
+def _check_magic(raw: bytes, fmt: str, name: str) -> None:
+    """A file must be what its extension (or --format) says."""
+    if not raw:
+        raise InputError("the file is empty; expected a header and data rows", file=name)
+    actual = _sniff_format(raw)
+    binary = {"xlsx": "an Excel/zip file", "parquet": "a Parquet file"}
+    if fmt in binary and actual != fmt:
+        raise InputError(
+            f"is not {binary[fmt]} (its content does not start like one)",
+            file=name,
+            hint="check the file, or pass --format with its real format",
+        )
+    if fmt not in binary and actual in binary:
+        raise InputError(
+            f"looks like {binary[actual]}, not {fmt} text",
+            file=name,
+            hint=f"rename it or pass --format {actual}",
+        )
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
+    decoded = decode_to_utf8(raw, name, options.encoding)
+    data = decoded.data
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            "contains a NUL byte: not a text export (binary file, or UTF-16 without a byte-order mark?)",
+            file=name,
+            line=line_of(data, nul),
+            hint="pass --encoding utf-16 if it is Excel 'Unicode text'",
+        )
+    bom = data.find("\ufeff".encode())
+    if bom >= 0:
+        raise InputError(
+            "byte-order mark in the middle of the file (were two exports concatenated?)",
+            file=name,
+            line=line_of(data, bom),
+            hint="remove the extra header and mark, or export again",
+        )
+    if not data.strip():
+        raise InputError("the file has no content; expected a header and data rows", file=name)
+    delimiter = options.delimiter or csvscan.sniff_delimiter(data)
+    header = csvscan.read_header(data, delimiter, name)
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            f"the header has {len(header)} columns; crmclean reads at most {MAX_COLUMNS}",
+            file=name,
+            line=1,
+            hint="check the delimiter (--delimiter), or split the export",
+        )
+    structure = csvscan.scan(data, delimiter, len(header), name)
+    try:
+        frame = pl.read_csv(
+            data,
+            separator=delimiter,
+            quote_char=csvscan.QUOTE,
+            has_header=True,
+            new_columns=header,
+            infer_schema=False,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as err:
+        raise InputError(f"cannot parse as CSV: {_first_line(err)}", file=name) from None
+    if frame.height != structure.records:
+        raise InputError(
+            f"parsed {frame.height} rows but found {structure.records} records; "
+            "the file mixes quoting styles",
+            file=name,
+            hint="export again with standard CSV quoting",
+        )
+    _check_field_sizes(frame, name, structure.start_lines)
+    frame = _finish(frame, name, skip=structure.blank)
+    return Table(
+        frame=frame,
+        name=name,
+        format="csv",
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        skipped_blank=len(structure.blank),
+    )
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+def _finish(frame: pl.DataFrame, name: str, skip: list[int] | None = None) -> pl.DataFrame:
+    """Conventions every reader ends with: ``_row`` Int64 first, strings, '' -> null, blanks out.
+
+    ``skip`` holds 0-based positions of blank records. A ``_row`` column already in the source comes
+    from an earlier crmclean step: it is kept (so chained commands keep pointing at the original
+    export) when it holds unique positive whole numbers, and is an error otherwise.
+    """
+    cols = [c for c in frame.columns if c != ROW]
+    frame = frame.with_columns([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in cols])
+    if ROW in frame.columns:
+        given = frame.get_column(ROW)
+        rows = given.cast(pl.Int64, strict=False)
+        if rows.null_count() or rows.is_duplicated().any() or (rows < 1).any():
+            raise InputError(
+                f"column {ROW!r} is reserved for source row numbers, but holds other values",
+                file=name,
+                column=ROW,
+                hint=f"rename the column, or keep {ROW} as crmclean wrote it",
+            )
+        frame = frame.with_columns(rows.alias(ROW))
+    else:
+        frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if skip:
+        keep = pl.int_range(pl.len()).is_in(skip).not_()
+        frame = frame.filter(keep)
+    return frame.select([ROW, *cols])
+
+
+def _check_field_sizes(frame: pl.DataFrame, name: str, start_lines: pl.Series | None) -> None:
+    cols = [c for c in frame.columns if c != ROW]
+    if not cols or frame.height == 0:
+        return
+    sizes = frame.select(pl.max_horizontal(pl.col(cols).str.len_bytes().max()).alias("m")).item()
+    if sizes is None or sizes <= MAX_FIELD_BYTES:
+        return
+    for c in cols:
+        lengths = frame.get_column(c).str.len_bytes()
+        if (lengths.max() or 0) > MAX_FIELD_BYTES:
+            idx = int(lengths.arg_max())  # position = 0-based data record, blanks included
+            line = int(start_lines[idx]) if start_lines is not None else None
+            raise InputError(
+                f"a value of {lengths[idx]:,} bytes; crmclean accepts cells up to "
+                f"{MAX_FIELD_BYTES:,} bytes (data row {idx + 1})",
+                file=name,
+                line=line,
+                column=c,
+                hint="a broken export: an unclosed quote or binary data in a cell",
+            )
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+def _check_zip(raw: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise InputError("is not a valid Excel file (damaged zip container)", file=name) from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO:
+        raise InputError(
+            f"refusing to open: it would expand from {packed:,} to {total:,} bytes (zip bomb?)",
+            file=name,
+        )
+    if not any(i.filename.startswith("xl/") for i in infos):
+        raise InputError("is a zip file but not an Excel workbook (no xl/ part)", file=name)
+
+
+def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
+    _check_zip(raw, name)
+    sheet = options.sheet
+    kwargs: dict[str, object] = {}
+    if sheet is not None and sheet.isdigit():
+        kwargs["sheet_id"] = int(sheet)
+    elif sheet is not None:
+        kwargs["sheet_name"] = sheet
+    else:
+        kwargs["sheet_id"] = 1
+    try:
+        frame = pl.read_excel(
+            io.BytesIO(raw),
+            engine="calamine",
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+            **kwargs,
+        )
+    except Exception as err:  # fastexcel raises its own exception family
+        msg = _first_line(err)
+        if "not found" in msg.lower() or "sheet" in msg.lower():
+            raise InputError(f"no such sheet: {sheet!r} ({msg})", file=name) from None
+        raise InputError(f"cannot read the workbook: {msg}", file=name) from None
+    header = [str(c).strip() for c in frame.columns]
+    _check_names(header, name)
+    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
+    frame = frame.with_columns(pl.all().cast(pl.String))
+    cols = [c for c in frame.columns if c != ROW]
+    blank = (
+        frame.with_row_index("i")
+        .filter(pl.all_horizontal(pl.col(cols).is_null() | (pl.col(cols).str.strip_chars() == "")))
+        .get_column("i")
+        .to_list()
+        if cols
+        else []
+    )
+    _check_field_sizes(frame, name, None)
+    frame = _finish(frame, name, skip=blank)
+    return Table(frame=frame, name=name, format="xlsx", sheet=sheet or "1", skipped_blank=len(blank))
+
+
+def _check_names(header: list[str], name: str) -> None:
+    empty = [str(i + 1) for i, h in enumerate(header) if not h or h.startswith("__UNNAMED__")]
+    if empty:
+        raise InputError(f"empty column name in the header at position {', '.join(empty)}", file=name, line=1)
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputError(
+            f"duplicate column name(s) in the header: {', '.join(map(repr, dupes))}",
+            file=name,
+            line=1,
+        )
+
+
+# --- Parquet and JSON -------------------------------------------------------------------------
+
+
+def _stringify(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if nested:
+        raise InputError(
+            f"column(s) {', '.join(map(repr, nested))} hold nested values (lists or objects); "
+            "crmclean reads flat tables",
+            file=name,
+            hint="flatten the export first",
+        )
+    _check_names([c.strip() for c in frame.columns], name)
+    return frame.rename({c: c.strip() for c in frame.columns}).with_columns(pl.all().cast(pl.String))
+
+
+def _read_parquet(raw: bytes, name: str) -> Table:
+    try:
+        frame = pl.read_parquet(io.BytesIO(raw))
+    except pl.exceptions.PolarsError as err:
+        raise InputError(f"cannot read Parquet: {_first_line(err)}", file=name) from None
+    frame = _finish(_stringify(frame, name), name)
+    return Table(frame=frame, name=name, format="parquet")
+
+
+def _read_json(raw: bytes, name: str, *, ndjson: bool) -> Table:
+    data = decode_to_utf8(raw, name).data
+    try:
+        frame = (
+            pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+            if ndjson
+            else pl.read_json(io.BytesIO(data), infer_schema_length=None)
+        )
+    except Exception:  # locate the error with the standard parser, which knows lines and columns
+        _raise_json_error(data, name, ndjson=ndjson)
+        raise
+    if not ndjson and frame.width == 0 and data.strip() not in (b"[]",):
+        raise InputError("expected a JSON array of objects, one per customer", file=name)
+    frame = _finish(_stringify(frame, name), name)
+    return Table(frame=frame, name=name, format="ndjson" if ndjson else "json")
+
+
+def _raise_json_error(data: bytes, name: str, *, ndjson: bool) -> None:
+    text = data.decode("utf-8")
+    if ndjson:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(
+                    f"invalid JSON: {err.msg}", file=name, line=number, column=err.colno
+                ) from None
+            if not isinstance(value, dict):
+                raise InputError("expected one JSON object per line", file=name, line=number)
+    else:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(
+                f"invalid JSON: {err.msg}", file=name, line=err.lineno, column=err.colno
+            ) from None
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise InputError("expected a JSON array of objects, one per customer", file=name)
+    raise InputError("cannot read the JSON records (mixed value types in one field?)", file=name)
+
+
+def _check_table(table: Table) -> None:
+    if not table.columns:
+        raise InputError("no columns found; expected a header", file=table.name, line=1)
+    if table.frame.height == 0:
+        raise InputError("has a header but no data rows", file=table.name)

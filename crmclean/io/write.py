@@ -1,0 +1,182 @@
+"""Write a frame to CSV, Excel, Parquet, JSON or NDJSON, atomically, or to standard output.
+
+Atomic: the data goes to a temporary file in the target folder, is flushed to disk, then renamed
+over the target, so a crash or Ctrl-C never leaves a half-written output. The input file is never a
+valid target. Values that a spreadsheet would run as formulas are neutralized in CSV and Excel output
+(OWASP CSV injection guidance), except phone numbers in E.164 and plain numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+
+from crmclean.errors import OutputError, UsageError
+
+WRITE_FORMATS = ("csv", "xlsx", "parquet", "json", "ndjson")
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+}
+EXCEL_MAX_ROWS = 1_048_575  # one row for the header
+
+# A value is a formula for a spreadsheet when it starts with one of these.
+_FORMULA_START = r"^[=+\-@\t\r]"
+# ...unless it is a phone number (E.164, or digits with the usual separators) or a plain number:
+# such values are data, and carry no function name, quote or pipe an attack would need.
+_SAFE = r"^(\+[1-9][0-9]{6,14}|\+[0-9][0-9 ()\-.]{5,20}[0-9]|[+-]?[0-9]+([.,][0-9]+)?)$"
+
+
+def format_for(path: str, fmt: str | None = None) -> str:
+    if fmt is not None:
+        if fmt not in WRITE_FORMATS:
+            raise UsageError(f"unknown output format {fmt!r}; expected one of {', '.join(WRITE_FORMATS)}")
+        return fmt
+    if path == "-":
+        return "csv"
+    found = _EXTENSIONS.get(Path(path).suffix.lower())
+    if found is None:
+        raise UsageError(
+            f"cannot tell the output format from {path!r}",
+            hint=f"use an extension ({', '.join(sorted(_EXTENSIONS))}) or --out-format",
+        )
+    return found
+
+
+def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to string values a spreadsheet would evaluate as a formula."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        col = pl.col(name)
+        risky = col.str.contains(_FORMULA_START) & ~col.str.contains(_SAFE)
+        exprs.append(pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def check_not_input(target: str, inputs: Iterable[str]) -> None:
+    """Refuse to write over any of the inputs (same file, even through another path or a link)."""
+    if target == "-":
+        return
+    for source in inputs:
+        if source == "-":
+            continue
+        try:
+            if os.path.samefile(target, source):
+                raise OutputError(
+                    "refusing to overwrite the input file", file=target, hint="choose another output path"
+                )
+        except FileNotFoundError:
+            continue
+
+
+def write_table(
+    frame: pl.DataFrame,
+    target: str | Path,
+    *,
+    fmt: str | None = None,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    formulas: bool = True,
+    inputs: Iterable[str] = (),
+) -> None:
+    """Write ``frame`` to ``target`` (``-`` for stdout) atomically, in the format its name says."""
+    target = str(target)
+    fmt = format_for(target, fmt)
+    check_not_input(target, inputs)
+    if formulas and fmt in ("csv", "xlsx"):
+        frame = escape_formulas(frame)
+    if fmt == "xlsx" and frame.height > EXCEL_MAX_ROWS:
+        raise OutputError(
+            f"{frame.height:,} rows do not fit in an Excel sheet ({EXCEL_MAX_ROWS:,} at most)",
+            file=target,
+            hint="write CSV or Parquet instead",
+        )
+    payload = _encode(frame, fmt, encoding, delimiter, target)
+    if target == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    write_bytes_atomic(Path(target), payload)
+
+
+def write_bytes_atomic(target: Path, payload: bytes) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError("the output folder does not exist", file=str(target))
+    if target.is_dir():
+        raise OutputError("is a directory, expected a file path", file=str(target))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except PermissionError:
+        raise OutputError("permission denied: cannot write in the output folder", file=str(target)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _encode(frame: pl.DataFrame, fmt: str, encoding: str, delimiter: str, target: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "csv":
+        text = frame.write_csv(separator=delimiter)
+        try:
+            return text.encode(encoding)
+        except UnicodeEncodeError as err:
+            bad = text[err.start]
+            raise OutputError(
+                f"character {bad!r} (U+{ord(bad):04X}) cannot be written in {encoding}",
+                file=target,
+                hint="use --out-encoding utf-8",
+            ) from None
+        except LookupError:
+            raise UsageError(f"unknown encoding {encoding!r}") from None
+    if fmt == "parquet":
+        frame.write_parquet(buffer)
+    elif fmt == "json":
+        frame.write_json(buffer)
+    elif fmt == "ndjson":
+        frame.write_ndjson(buffer)
+    else:
+        _write_xlsx(frame, buffer)
+    return buffer.getvalue()
+
+
+def _write_xlsx(frame: pl.DataFrame, buffer: io.BytesIO) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet("data")
+    bold = workbook.add_format({"bold": True})
+    for col, name in enumerate(frame.columns):
+        sheet.write_string(0, col, name, bold)
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, col, value)  # never let Excel turn "007" into 7
+            else:
+                sheet.write(r, col, value)
+    workbook.close()
