@@ -48,8 +48,18 @@ def test_cp1251_output_and_unencodable_character(tmp_path):
 def test_formula_injection_is_neutralized_but_phones_and_numbers_are_kept():
     frame = pl.DataFrame(
         {
-            "v": ['=HYPERLINK("x")', "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "+79123456789", "-12.5", "Ivan"]
-            + ["+7 912 345-67-89", "=cmd|' /C calc'!A0"]
+            "v": [
+                '=HYPERLINK("x")',
+                "+SUM(A1)",
+                "-2+3",
+                "@cmd",
+                "\tTAB",
+                "+79123456789",
+                "-12.5",
+                "Ivan",
+                "+7 912 345-67-89",
+                "=cmd|' /C calc'!A0",
+            ]
         }
     )
     assert escape_formulas(frame).get_column("v").to_list() == [
