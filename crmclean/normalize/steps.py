@@ -1,0 +1,70 @@
+"""The normalizer steps a rules file can name, each a function of (values, frame, context).
+
+This is the registry `normalize:` rules resolve against; the functions themselves live in the
+modules beside this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from crmclean.context import Context
+from crmclean.normalize import company, country, dates, email, phone, postal, text
+
+StepFn = Callable[[pl.Series, pl.DataFrame, Context], pl.Series]
+
+# Countries that write dates month first; in `date_order: auto` their rows read 03/04/1990 as
+# March 4th, every other row as 3 April. One export often mixes both.
+MONTH_FIRST = ["US", "PH", "FM", "MH", "PW", "BZ"]
+
+
+def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
+    """Dates (pl.Date) with the day/month order from settings, or per row from the country."""
+    order = ctx.settings.date_order
+    if order != "auto":
+        return dates.parse_dates(s, order=order)
+    auto = dates.parse_dates(s, order="auto")
+    region = ctx.region(frame)
+    if region is None or (isinstance(region, str) and region not in MONTH_FIRST):
+        return auto
+    month_first = dates.parse_dates(s, order="mdy")
+    if isinstance(region, str):
+        return pl.coalesce(month_first, auto)
+    picked = pl.select(
+        pl.when(region.is_in(MONTH_FIRST).fill_null(False))
+        .then(pl.coalesce(month_first, auto))
+        .otherwise(auto)
+    ).to_series()
+    return picked.alias(s.name)
+
+
+def _date(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
+    parsed = parse_dates_for_rows(s, frame, ctx)
+    return pl.select(
+        pl.when(parsed.is_not_null()).then(parsed.dt.to_string("%Y-%m-%d")).otherwise(s)
+    ).to_series()
+
+
+def _trim(s: pl.Series, _f: pl.DataFrame, _c: Context) -> pl.Series:
+    out = s.str.strip_chars()
+    return pl.Series(s.name, out).set(out == "", None) if out.len() else out
+
+
+STEPS: dict[str, StepFn] = {
+    "trim": _trim,
+    "collapse_whitespace": lambda s, f, c: text.collapse_whitespace(s),
+    "nfc": lambda s, f, c: text.nfc(s),
+    "lower": lambda s, f, c: text.lower(s),
+    "upper": lambda s, f, c: text.upper(s),
+    "title_name": lambda s, f, c: text.title_name(s),
+    "email": lambda s, f, c: email.normalize_email(s),
+    "phone": lambda s, f, c: phone.normalize_phone(
+        s, region=c.region(f), default_region=c.settings.default_region
+    ),
+    "date": _date,
+    "country": lambda s, f, c: country.normalize_country(s),
+    "postal_code": lambda s, f, c: postal.normalize_postal(s, c.region(f)),
+    "company": lambda s, f, c: company.normalize_company(s),
+}

@@ -1,0 +1,349 @@
+"""The rules file, as pydantic models. Every key is documented here; docs/rules.md is generated
+from these models (``python -m crmclean.rules.docs``) and a test fails when the two drift apart.
+
+Nothing in a rules file is ever executed: conditions are structured (``when: {column: segment,
+equals: B2B}``), regular expressions run in Polars' linear-time engine, mapping files must sit
+beside the rules file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crmclean.schema import ROLES
+
+Severity = Literal["error", "warning"]
+Role = Literal[ROLES]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Target(Strict):
+    """Which column a rule applies to: a source header (``column``) or every column of a ``role``."""
+
+    column: str | None = Field(None, description="A column name exactly as in the file's header.")
+    role: Role | None = Field(None, description="A column role; the rule applies to its columns.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Target:
+        if (self.column is None) == (self.role is None):
+            raise ValueError("give exactly one of `column` or `role`")
+        return self
+
+
+class Condition(Strict):
+    """A structured condition on another column of the same row (``when:``)."""
+
+    column: str | None = Field(None, description="Column tested by the condition.")
+    role: Role | None = Field(None, description="Role whose (first) column is tested.")
+    equals: str | None = Field(None, description="True when the value equals this (case-insensitive).")
+    not_equals: str | None = Field(None, description="True when the value differs (case-insensitive).")
+    in_: list[str] | None = Field(None, alias="in", description="True when the value is one of these.")
+    is_null: bool | None = Field(None, description="True when the value is empty (or not, with false).")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if (self.column is None) == (self.role is None):
+            raise ValueError("give exactly one of `column` or `role`")
+        tests = [self.equals, self.not_equals, self.in_, self.is_null]
+        if sum(t is not None for t in tests) != 1:
+            raise ValueError("give exactly one test: `equals`, `not_equals`, `in` or `is_null`")
+        return self
+
+
+class Settings(Strict):
+    """Defaults that several rules share."""
+
+    default_region: str | None = Field(
+        None, description="ISO country code for phones written without +country (e.g. RU, BR)."
+    )
+    date_order: Literal["auto", "dmy", "mdy", "ymd"] = Field(
+        "auto",
+        description="How to read ambiguous dates like 03/04/2020; auto reads them month first on rows whose "
+        "country writes dates that way (US...), day first elsewhere.",
+    )
+    check_dns: bool = Field(False, description="Check that email domains exist (network access).")
+    today: date | None = Field(None, description="Date used for freshness and age checks; default today.")
+
+
+# --- fill ----------------------------------------------------------------------------------------
+
+Derivation = Literal["country_from_phone", "names_from_full_name", "website_from_email"]
+
+
+class FillRule(Target):
+    """Fill empty cells of a column. Exactly one of default, coalesce, derive, map, map_file."""
+
+    default: str | None = Field(None, description="Value for empty cells.")
+    coalesce: list[str] | None = Field(
+        None, description="Columns to take the first non-empty value from, in order."
+    )
+    derive: Derivation | None = Field(
+        None,
+        description="country_from_phone: ISO code from the phone's calling code; "
+        "names_from_full_name: first/middle/last from a full name (Western, Russian "
+        "Фамилия Имя Отчество, Vietnamese family-name-first; this column receives the part named by "
+        "its role); website_from_email: the email's domain, skipping free mail providers.",
+    )
+    source: str | None = Field(
+        None, alias="from", description="For derive: the column to derive from (default: by role)."
+    )
+    map: dict[str, str] | None = Field(
+        None, description="Replace values: {Москва: Moscow, Msk: Moscow} (matching ignores case)."
+    )
+    map_file: str | None = Field(
+        None, description="CSV with columns `from,to`, relative to the rules file's folder."
+    )
+    when: Condition | None = Field(None, description="Apply only to rows where this holds.")
+
+    @model_validator(mode="after")
+    def _one_action(self) -> FillRule:
+        actions = [self.default, self.coalesce, self.derive, self.map, self.map_file]
+        if sum(a is not None for a in actions) != 1:
+            raise ValueError("give exactly one of `default`, `coalesce`, `derive`, `map`, `map_file`")
+        return self
+
+
+# --- normalize -----------------------------------------------------------------------------------
+
+Step = Literal[
+    "trim",
+    "collapse_whitespace",
+    "nfc",
+    "lower",
+    "upper",
+    "title_name",
+    "email",
+    "phone",
+    "date",
+    "country",
+    "postal_code",
+    "company",
+]
+
+
+class NormalizeRule(Target):
+    """Rewrite values into one canonical form, step by step."""
+
+    steps: list[Step] = Field(
+        ...,
+        min_length=1,
+        description="In order: trim, collapse_whitespace, nfc, lower, upper, title_name (O'Neil, da "
+        "Silva), email, phone (E.164), date (ISO), country (ISO alpha-2), postal_code (per "
+        "country), company (legal form standardized).",
+    )
+    when: Condition | None = Field(None, description="Apply only to rows where this holds.")
+
+
+# --- validate ------------------------------------------------------------------------------------
+
+
+class CheckBase(Strict):
+    """Fields every check has."""
+
+    name: str | None = Field(None, description="Rule name in findings and reports; default: the check.")
+    severity: Severity = Field("error", description="error rejects the row in `clean`; warning keeps it.")
+    when: Condition | None = Field(None, description="Check only rows where this holds.")
+
+
+class OneColumn(CheckBase):
+    column: str | None = Field(None, description="A column name exactly as in the header.")
+    role: Role | None = Field(None, description="A column role; the check applies to its columns.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> OneColumn:
+        if (self.column is None) == (self.role is None):
+            raise ValueError("give exactly one of `column` or `role`")
+        return self
+
+
+class ManyColumns(CheckBase):
+    columns: list[str] = Field(..., min_length=1, description="Column names or role names.")
+
+
+class RequiredCheck(OneColumn):
+    """The value must not be empty."""
+
+    check: Literal["required"]
+
+
+class RequiredIfCheck(OneColumn):
+    """The value must not be empty on rows where `when` holds (e.g. B2B needs company and tax_id)."""
+
+    check: Literal["required_if"]
+    when: Condition = Field(..., description="Rows where the value is required.")
+
+
+class RequiredAnyCheck(ManyColumns):
+    """At least one of the columns must be filled (e.g. email or phone)."""
+
+    check: Literal["required_any"]
+
+
+class EmailCheck(OneColumn):
+    """Email syntax (email-validator); domains resolved only with settings.check_dns."""
+
+    check: Literal["email"]
+
+
+class PhoneCheck(OneColumn):
+    """Valid phone number for its region (phonenumbers); region per row from the country column."""
+
+    check: Literal["phone"]
+    mobile_only: bool = Field(False, description="Only mobile numbers are valid.")
+
+
+class RegexCheck(OneColumn):
+    """The whole value must match a regular expression (linear-time engine; no backreferences)."""
+
+    check: Literal["regex"]
+    pattern: str = Field(..., description="Regular expression; anchored at both ends.")
+    message: str | None = Field(None, description="Message for values that do not match.")
+
+
+class AllowedCheck(OneColumn):
+    """The value must be one of a list."""
+
+    check: Literal["allowed"]
+    values: list[str] = Field(..., min_length=1, description="Allowed values.")
+    ignore_case: bool = Field(True, description="Compare without case.")
+
+
+class LengthCheck(OneColumn):
+    """Length in characters within bounds."""
+
+    check: Literal["length"]
+    min: int | None = Field(None, ge=0, description="Shortest allowed.")
+    max: int | None = Field(None, ge=0, description="Longest allowed.")
+
+
+class RangeCheck(OneColumn):
+    """A number within bounds; values that are not numbers are findings too."""
+
+    check: Literal["range"]
+    min: float | None = Field(None, description="Smallest allowed.")
+    max: float | None = Field(None, description="Largest allowed.")
+
+
+class DateCheck(OneColumn):
+    """A readable date (formats real exports use), optionally within bounds or a plausible age."""
+
+    check: Literal["date"]
+    not_future: bool = Field(False, description="Dates after today are findings.")
+    min: date | None = Field(None, description="Earliest allowed date.")
+    max: date | None = Field(None, description="Latest allowed date.")
+    min_age: int | None = Field(None, ge=0, description="For birth dates: youngest plausible age.")
+    max_age: int | None = Field(None, ge=0, description="For birth dates: oldest plausible age.")
+
+
+class UniqueCheck(ManyColumns):
+    """No two rows share the value (or the combination of values): "one code, one client"."""
+
+    check: Literal["unique"]
+    ignore_case: bool = Field(True, description="Compare without case and surrounding spaces.")
+
+
+TaxKind = Literal[
+    "auto",
+    "ru.inn",
+    "br.cpf",
+    "br.cnpj",
+    "br.cpf_or_cnpj",
+    "ua.edrpou",
+    "ua.rntrc",
+    "eu.vat",
+    "iban",
+    "vn.mst",
+]
+
+
+class TaxIdCheck(OneColumn):
+    """National and tax identifiers with checksums (python-stdnum)."""
+
+    check: Literal["tax_id"]
+    kind: TaxKind = Field(
+        "auto",
+        description="Identifier type; auto picks per row from the country column "
+        "(RU: INN, BR: CPF or CNPJ, UA: EDRPOU or RNTRC, VN: MST, EU: VAT).",
+    )
+
+
+class PhoneCountryCheck(OneColumn):
+    """The phone's country (calling code) agrees with the country column."""
+
+    check: Literal["phone_country"]
+
+
+class FreshnessCheck(OneColumn):
+    """A date older than max_age_days is stale (e.g. updated_at)."""
+
+    check: Literal["freshness"]
+    max_age_days: int = Field(..., gt=0, description="Older than this many days is stale.")
+    severity: Severity = Field("warning", description="Default warning: stale rows are kept.")
+
+
+Check = Annotated[
+    RequiredCheck
+    | RequiredIfCheck
+    | RequiredAnyCheck
+    | EmailCheck
+    | PhoneCheck
+    | RegexCheck
+    | AllowedCheck
+    | LengthCheck
+    | RangeCheck
+    | DateCheck
+    | UniqueCheck
+    | TaxIdCheck
+    | PhoneCountryCheck
+    | FreshnessCheck,
+    Field(discriminator="check"),
+]
+
+CHECK_MODELS: dict[str, type[CheckBase]] = {
+    m.model_fields["check"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in (
+        RequiredCheck,
+        RequiredIfCheck,
+        RequiredAnyCheck,
+        EmailCheck,
+        PhoneCheck,
+        RegexCheck,
+        AllowedCheck,
+        LengthCheck,
+        RangeCheck,
+        DateCheck,
+        UniqueCheck,
+        TaxIdCheck,
+        PhoneCountryCheck,
+        FreshnessCheck,
+    )
+}
+
+
+class Rules(Strict):
+    """A rules file."""
+
+    version: Literal[1] = Field(1, description="Rules format version.")
+    extends: Literal["default", "none"] = Field(
+        "none", description="default: start from the bundled default rules, then add these."
+    )
+    settings: Settings = Field(default_factory=Settings, description="Shared defaults.")
+    columns: dict[str, Role | None] = Field(
+        default_factory=dict,
+        description="Role of a column, overriding detection; null ignores the column.",
+    )
+    fill: list[FillRule] = Field(default_factory=list, description="Fill rules, applied in order.")
+    normalize: list[NormalizeRule] = Field(
+        default_factory=list, description="Normalizers, applied in order after fill."
+    )
+    validate_: list[Check] = Field(
+        default_factory=list, alias="validate", description="Checks on the filled, normalized values."
+    )
+    dedupe: dict | None = Field(None, description="Duplicate detection settings (see the dedupe docs).")
+    gate: dict | None = Field(None, description="Quality gate thresholds (see the report docs).")

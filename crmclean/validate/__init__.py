@@ -1,0 +1,1 @@
+"""Validators: one registry of checks; each returns its findings as a frame (see findings.py)."""
