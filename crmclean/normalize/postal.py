@@ -200,8 +200,9 @@ def _country_frame(s: pl.Series, country: pl.Series | str | None) -> tuple[pl.Da
     if isinstance(country, pl.Series):
         if country.len() != s.len():
             raise ValueError(f"country Series has {country.len()} rows but the postal Series has {s.len()}")
-        c = country.cast(pl.String).str.strip_chars().str.to_uppercase().replace(_ALIASES)
-        c = pl.select(pl.when(pl.lit(c).is_in(list(_RULES))).then(pl.lit(c))).to_series()
+        raw = country.cast(pl.String)
+        mapping = {sp: _country_code(sp) for sp in raw.drop_nulls().unique().to_list()}
+        c = raw.replace_strict(mapping, default=None, return_dtype=pl.String)
     else:
         c = pl.repeat(_country_code(country), s.len(), dtype=pl.String, eager=True)
     frame = pl.DataFrame({"v": s, "c": c})
@@ -242,10 +243,7 @@ def postal_valid(s: pl.Series, country: pl.Series | str | None = None) -> pl.Ser
     """
     frame, present = _country_frame(s, country)
     lookup = _normalized(frame, present)
-    expr: pl.Expr | pl.Then | pl.ChainedThen | None = None
-    for code in present:
-        ok = pl.col("out").str.contains(_valid_pattern(_RULES[code]))
-        expr = pl.when(pl.col("c") == code).then(ok) if expr is None else expr.when(pl.col("c") == code).then(ok)
-    null = pl.lit(None, pl.Boolean)
-    lookup = lookup.select("v", "c", ok=null if expr is None else expr.otherwise(null))
+    patterns = {code: _valid_pattern(_RULES[code]) for code in present}
+    pattern = pl.col("c").replace_strict(patterns, default=None, return_dtype=pl.String)
+    lookup = lookup.select("v", "c", ok=pl.col("out").str.contains(pattern))
     return join_back(frame, lookup, ["v", "c"], nulls_equal=True)["ok"].alias(s.name)

@@ -168,3 +168,11 @@ parts = st.sampled_from(["Ромашка", "«Ромашка»", '"Acme"', "Pão
 def test_idempotent_on_company_like_text(values: list[str]) -> None:
     once = normalize_company(series(values))
     assert normalize_company(once).to_list() == once.to_list()
+
+
+def test_idempotent_regressions() -> None:
+    # a zero-width space between a letter and its combining mark; nested and dangling quotes
+    values = ["A\u200b\u0300 LLC", 'ООО ""Ромашка', "«Ромашка» «Лютик» ООО", "Co Co", "ООО ООО"]
+    once = normalize_company(series(values))
+    assert normalize_company(once).to_list() == once.to_list()
+    assert once.to_list()[0] == "À LLC"

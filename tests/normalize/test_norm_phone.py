@@ -161,7 +161,18 @@ def test_calling_code_country() -> None:
         ]
     )
     assert calling_code_country(s).to_list() == [
-        "RU", "KZ", "US", "CA", "UA", "BR", "VN", None, None, None, None, "GB"
+        "RU",
+        "KZ",
+        "US",
+        "CA",
+        "UA",
+        "BR",
+        "VN",
+        None,
+        None,
+        None,
+        None,
+        "GB",
     ]
 
 
@@ -200,3 +211,14 @@ def test_normalize_phone_idempotent(values: list[str]) -> None:
     for region in ("RU", "BR"):
         once = normalize_phone(_s(values), default_region=region)
         assert normalize_phone(once, default_region=region).to_list() == once.to_list()
+
+
+def test_worker_count_env_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crmclean.normalize.parallel import map_unique_parallel, worker_count
+
+    monkeypatch.setenv("CRMCLEAN_WORKERS", "1")
+    assert worker_count() == 1
+    # one worker: stays in-process even above min_parallel
+    assert map_unique_parallel(["a", "b", "c"], str.upper, min_parallel=1) == ["A", "B", "C"]
+    monkeypatch.setenv("CRMCLEAN_WORKERS", "garbage")
+    assert worker_count() >= 1
