@@ -7,6 +7,10 @@ thread pool is running. It is created lazily, reused across calls and shut down 
 pool cannot be used (a sandbox without processes, a broken worker) the work silently runs
 in-process instead, so callers never see the difference except in speed.
 
+``CRMCLEAN_WORKERS`` (environment) caps the number of worker processes; ``1`` keeps everything
+in-process. As with any ``spawn`` pool, a *script* that calls crmclean on large inputs needs the
+usual ``if __name__ == "__main__":`` guard (the CLI and ``python -m crmclean`` are fine).
+
 Also here: :func:`join_back`, the one way normalizers join per-unique results back to the rows.
 """
 
@@ -35,11 +39,16 @@ _pool_workers = 0
 
 
 def worker_count() -> int:
-    """Number of CPUs this process may run on (affinity-aware, at least 1)."""
+    """Worker processes to use: the CPUs this process may run on (affinity-aware), capped by
+    ``CRMCLEAN_WORKERS`` when set; at least 1."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - non-Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    cap = os.environ.get("CRMCLEAN_WORKERS", "").strip()
+    if cap.isdigit() and int(cap) > 0:
+        cpus = min(cpus, int(cap))
+    return max(1, cpus)
 
 
 def _shutdown_pool() -> None:
