@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from crmclean.errors import RulesError
+from crmclean.normalize.phonebook import PhoneBook
 from crmclean.rules.model import Condition, Settings
 
 
@@ -21,6 +22,12 @@ class Context:
     roles: dict[str, str]  # column -> role
     settings: Settings = field(default_factory=Settings)
     rules_file: str | None = None
+    phones: PhoneBook = field(default_factory=PhoneBook)  # one phonenumbers parse per value per run
+
+    def parse_phones(self, frame: pl.DataFrame, column: str, *, with_region: bool = True) -> pl.DataFrame:
+        """phonenumbers' verdict for a column (region per row from the country column)."""
+        region = self.region(frame) if with_region else None
+        return self.phones.parse(frame.get_column(column), region, self.settings.default_region)
 
     @property
     def today(self) -> date:

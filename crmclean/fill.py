@@ -57,15 +57,13 @@ def _mapping(rule: FillRule, ctx: Context, base: Path) -> dict[str, str]:
 
 def _derived(rule: FillRule, column: str, frame: pl.DataFrame, ctx: Context) -> pl.Series:
     """The derived value for every row (null where nothing can be derived)."""
-    from crmclean.normalize import names, phone
+    from crmclean.normalize import names
 
     if rule.derive == "country_from_phone":
         source = rule.source or ctx.first_of("phone") or ctx.first_of("mobile")
         if source is None:
             return pl.Series(column, [None] * frame.height, dtype=pl.String)
-        parsed = phone.parse_phones(
-            frame.get_column(ctx.column(source)), default_region=ctx.settings.default_region
-        )
+        parsed = ctx.parse_phones(frame, ctx.column(source), with_region=False)
         return parsed.get_column("region").alias(column)
     if rule.derive == "names_from_full_name":
         part = NAME_PARTS.get(ctx.roles.get(column, ""))
@@ -118,8 +116,13 @@ def apply_fill(
                     sources = [ctx.column(c, "coalesce") for c in rule.coalesce]
                     value = frame.select(pl.coalesce(sources).alias(column)).to_series()
                 else:
-                    value = _derived(rule, column, frame, ctx)
+                    value = None
                 fill_here = before.is_null() & when
+                if rule.derive is not None:  # derive only for the rows that will be filled
+                    where = fill_here.arg_true()
+                    value = pl.Series(column, [None] * frame.height, dtype=pl.String)
+                    if where.len():
+                        value = value.scatter(where, _derived(rule, column, frame[where], ctx))
                 after = pl.select(pl.when(fill_here).then(value).otherwise(before)).to_series()
             after = after.alias(column)
             logs.append(changes.diff(rows, before, after, column, rule_id))

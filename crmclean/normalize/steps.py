@@ -11,7 +11,7 @@ from collections.abc import Callable
 import polars as pl
 
 from crmclean.context import Context
-from crmclean.normalize import company, country, dates, email, phone, postal, text
+from crmclean.normalize import company, country, dates, email, postal, text
 
 StepFn = Callable[[pl.Series, pl.DataFrame, Context], pl.Series]
 
@@ -40,6 +40,14 @@ def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.
     return picked.alias(s.name)
 
 
+def _phone(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
+    """E.164 for valid numbers, the value unchanged otherwise (the phone check reports it)."""
+    parsed = ctx.phones.parse(s, ctx.region(frame), ctx.settings.default_region)
+    return pl.select(
+        pl.when(parsed.get_column("valid")).then(parsed.get_column("e164")).otherwise(s)
+    ).to_series()
+
+
 def _date(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
     parsed = parse_dates_for_rows(s, frame, ctx)
     return pl.select(
@@ -60,9 +68,7 @@ STEPS: dict[str, StepFn] = {
     "upper": lambda s, f, c: text.upper(s),
     "title_name": lambda s, f, c: text.title_name(s),
     "email": lambda s, f, c: email.normalize_email(s),
-    "phone": lambda s, f, c: phone.normalize_phone(
-        s, region=c.region(f), default_region=c.settings.default_region
-    ),
+    "phone": _phone,
     "date": _date,
     "country": lambda s, f, c: country.normalize_country(s),
     "postal_code": lambda s, f, c: postal.normalize_postal(s, c.region(f)),

@@ -79,14 +79,33 @@ def _required_any(frame, check, ctx):
     ]
 
 
+# A conservative subset of valid addresses, decided in Polars without email-validator: lower-case
+# ASCII dot-atoms, RFC length limits, and no special-use TLD (which email-validator refuses).
+# tests/validate/test_email_fast_path.py checks email-validator accepts everything this accepts.
+PLAIN_EMAIL = r"^[a-z0-9]+(?:[._+\-][a-z0-9]+)*@(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)+[a-z]{2,24}$"
+SPECIAL_USE_TLDS = ["arpa", "invalid", "local", "localhost", "onion", "test"]
+
+
+def plain_email(value: pl.Expr) -> pl.Expr:
+    return (
+        value.str.contains(PLAIN_EMAIL)
+        & (value.str.len_bytes() <= 254)
+        & (value.str.extract(r"^([^@]*)@", 1).str.len_bytes() <= 64)
+        & ~value.str.contains(r"[a-z0-9\-]{64}")  # a label over 63 characters
+        & ~value.str.extract(r"\.([a-z]+)$", 1).is_in(SPECIAL_USE_TLDS)
+    ).fill_null(False)
+
+
 @register("email")
 def _email(frame, check, ctx):
     from crmclean.normalize.email import check_emails
 
     out = []
     for c in _targets(check, ctx):
-        result = check_emails(frame.get_column(c), check_dns=ctx.settings.check_dns)
-        bad = result.get_column("valid").not_()
+        values = frame.get_column(c)
+        plain = frame.select(plain_email(pl.col(c))).to_series()
+        result = check_emails(values.set(plain, None), check_dns=ctx.settings.check_dns)  # the rest
+        bad = (result.get_column("valid").not_() & ~plain).fill_null(False)
         message = pl.lit("invalid email: ") + result.get_column("reason").fill_null("not valid")
         out.append(_emit(frame, check, ctx, c, bad, message))
     return out
@@ -94,13 +113,9 @@ def _email(frame, check, ctx):
 
 @register("phone")
 def _phone(frame, check, ctx):
-    from crmclean.normalize.phone import parse_phones
-
     out = []
     for c in _targets(check, ctx):
-        parsed = parse_phones(
-            frame.get_column(c), region=ctx.region(frame), default_region=ctx.settings.default_region
-        )
+        parsed = ctx.parse_phones(frame, c)
         valid = parsed.get_column("valid")
         reason = pl.lit("invalid phone: ") + parsed.get_column("reason").fill_null("not a valid number")
         out.append(_emit(frame, check, ctx, c, valid.not_(), reason))
@@ -321,15 +336,13 @@ def _tax_id(frame, check, ctx):
 
 @register("phone_country")
 def _phone_country(frame, check, ctx):
-    from crmclean.normalize.phone import parse_phones
-
     country = ctx.first_of("country")
     if country is None:
         return []
     region = ctx.region(frame)
     out = []
     for c in _targets(check, ctx):
-        parsed = parse_phones(frame.get_column(c), region=region, default_region=ctx.settings.default_region)
+        parsed = ctx.parse_phones(frame, c)
         number_region = parsed.get_column("region")
         expected = region if isinstance(region, pl.Series) else pl.Series([region] * frame.height)
         bad = parsed.get_column("valid") & (number_region != expected)

@@ -1,0 +1,57 @@
+"""One benchmark stage in this process: ``python -m benchmarks.measure STAGE FILE``.
+
+Prints ``{"seconds": ..., "rows": ...}``; the parent (benchmarks/run.py) reads this process's peak
+memory from the OS, so each stage is measured alone, in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def stage(name: str, path: str) -> int:
+    import polars as pl
+
+    from crmclean.io.read import read_table
+
+    if name == "polars_read_csv":  # the baseline: Polars' own CSV reader, no checks
+        return pl.read_csv(path, infer_schema=False).height
+    table = read_table(path)
+    if name == "read":
+        return table.frame.height
+    if name == "profile":
+        from crmclean.profile import profile_table
+
+        profile_table(table)
+        return table.frame.height
+    from crmclean import pipeline
+    from crmclean.rules.load import load_rules
+
+    if name == "validate":
+        pipeline.check_table(table, load_rules(None))
+        return table.frame.height
+    if name == "clean":
+        from crmclean.io.write import write_table
+
+        result = pipeline.clean(table, load_rules(None))
+        with tempfile.TemporaryDirectory() as out:
+            write_table(result.cleaned, Path(out) / "cleaned.csv")
+            write_table(result.rejected, Path(out) / "rejects.csv")
+            write_table(result.validated.prepared.changes, Path(out) / "changes.csv")
+        return table.frame.height
+    raise SystemExit(f"unknown stage {name!r}")
+
+
+def main() -> None:
+    name, path = sys.argv[1], sys.argv[2]
+    start = time.perf_counter()
+    rows = stage(name, path)
+    print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "rows": rows}))
+
+
+if __name__ == "__main__":
+    main()
