@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	mkdir -p out
 	$(BIN)/crmclean profile examples/customers.csv
+	$(BIN)/crmclean validate examples/customers.csv || true
+	$(BIN)/crmclean clean examples/customers.csv -o out/cleaned.csv --rejects out/rejects.csv \
+		--changes out/changes.csv --findings out/findings.csv
+	@echo "outputs in out/: cleaned.csv rejects.csv changes.csv findings.csv"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

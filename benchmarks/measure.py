@@ -34,6 +34,20 @@ def stage(name: str, path: str) -> int:
     if name == "validate":
         pipeline.check_table(table, load_rules(None))
         return table.frame.height
+    if name == "checks":  # each validator alone, on the prepared frame: rows/s per check
+        import json as _json
+
+        from crmclean.validate.checks import run_check
+
+        loaded = load_rules(None)
+        prepared = pipeline.prepare(table, loaded)
+        timings = {}
+        for check in loaded.rules.validate_:
+            start = time.perf_counter()
+            run_check(prepared.frame, check, prepared.ctx)
+            timings[check.name or check.check] = round(time.perf_counter() - start, 3)
+        print(_json.dumps({"checks": timings}), file=sys.stderr)
+        return table.frame.height
     if name == "clean":
         from crmclean.io.write import write_table
 

@@ -22,6 +22,9 @@ from crmclean.summary import counts, summarize
 RulesOption = typer.Option(
     None, "--rules", "-r", help="Rules file (YAML). Default: the bundled rules/default.yaml."
 )
+CheckDns = typer.Option(
+    False, "--check-dns", help="Also check that email domains exist (needs network; slow)."
+)
 FindingsOption = typer.Option(
     None, "--findings", help="Write every finding (_row, column, rule, severity, value, message) here."
 )
@@ -78,6 +81,7 @@ def validate_command(
         SummaryFormat.human, "--format", "-f", help="Summary as a table or JSON."
     ),
     show_values: bool = options.ShowValues,
+    check_dns: bool = CheckDns,
     delimiter: str | None = options.Delimiter,
     encoding: str | None = options.Encoding,
     sheet: str | None = options.Sheet,
@@ -85,6 +89,8 @@ def validate_command(
 ) -> int:
     """Check an export against rules; exit 1 when any error finding exists, 0 otherwise."""
     loaded = load_rules(rules)
+    if check_dns:
+        loaded.rules.settings.check_dns = True
     table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
     validated = check_table(table, loaded)
     if findings:
@@ -117,6 +123,7 @@ def clean_command(
         help="Neutralize spreadsheet formulas in CSV/xlsx output.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
+    check_dns: bool = CheckDns,
     delimiter: str | None = options.Delimiter,
     encoding: str | None = options.Encoding,
     sheet: str | None = options.Sheet,
@@ -128,6 +135,8 @@ def clean_command(
     Without --rejects, rows with errors are kept out of OUTPUT and the exit code is 1.
     """
     loaded = load_rules(rules)
+    if check_dns:
+        loaded.rules.settings.check_dns = True
     table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
     result = clean(table, loaded)
     write = {"encoding": out_encoding, "formulas": escape_formulas, "inputs": [file]}

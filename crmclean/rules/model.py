@@ -151,15 +151,8 @@ class CheckBase(Strict):
     when: Condition | None = Field(None, description="Check only rows where this holds.")
 
 
-class OneColumn(CheckBase):
-    column: str | None = Field(None, description="A column name exactly as in the header.")
-    role: Role | None = Field(None, description="A column role; the check applies to its columns.")
-
-    @model_validator(mode="after")
-    def _one_target(self) -> OneColumn:
-        if (self.column is None) == (self.role is None):
-            raise ValueError("give exactly one of `column` or `role`")
-        return self
+class OneColumn(Target, CheckBase):
+    """A check on one column, or on every column of a role."""
 
 
 class ManyColumns(CheckBase):
