@@ -45,7 +45,8 @@ def stage(name: str, path: str) -> int:
         for check in loaded.rules.validate_:
             start = time.perf_counter()
             run_check(prepared.frame, check, prepared.ctx)
-            timings[check.name or check.check] = round(time.perf_counter() - start, 3)
+            target = getattr(check, "role", None) or getattr(check, "column", None) or "+".join(check.columns)
+            timings[f"{check.name or check.check} ({target})"] = round(time.perf_counter() - start, 3)
         print(_json.dumps({"checks": timings}), file=sys.stderr)
         return table.frame.height
     if name == "clean":
