@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
 
 from crmclean.errors import InputError
+from crmclean.io.header import check_names
 
 DELIMITERS = (",", ";", "\t", "|")
 QUOTE = '"'
@@ -84,22 +84,7 @@ def read_header(data: bytes, delimiter: str, name: str) -> list[str]:
     if not header:
         raise InputError("the first line is blank; expected the header", file=name, line=1)
     names = [h.strip().lstrip("\ufeff").strip() for h in header]
-    empty = [str(i + 1) for i, h in enumerate(names) if not h]
-    if empty:
-        raise InputError(
-            f"empty column name in the header at position {', '.join(empty)}",
-            file=name,
-            line=1,
-            hint="give every column a name",
-        )
-    dupes = sorted(n for n, c in Counter(names).items() if c > 1)
-    if dupes:
-        raise InputError(
-            f"duplicate column name(s) in the header: {', '.join(map(repr, dupes))}",
-            file=name,
-            line=1,
-            hint="rename the columns so each name is unique",
-        )
+    check_names(names, name)
     return names
 
 

@@ -20,6 +20,7 @@ import polars as pl
 from crmclean.errors import InputError, UsageError
 from crmclean.io import csvscan
 from crmclean.io.encoding import decode_to_utf8, line_of
+from crmclean.io.header import check_names
 
 ROW = "_row"
 FORMATS = ("csv", "xlsx", "parquet", "json", "ndjson")
@@ -325,8 +326,9 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
         if "not found" in msg.lower() or "sheet" in msg.lower():
             raise InputError(f"no such sheet: {sheet!r} ({msg})", file=name) from None
         raise InputError(f"cannot read the workbook: {msg}", file=name) from None
-    header = [str(c).strip() for c in frame.columns]
-    _check_names(header, name)
+    # calamine names a column without a header cell __UNNAMED__n: that is an empty name
+    header = ["" if str(c).startswith("__UNNAMED__") else str(c).strip() for c in frame.columns]
+    check_names(header, name)
     frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
     frame = frame.with_columns(pl.all().cast(pl.String))
     cols = [c for c in frame.columns if c != ROW]
@@ -343,19 +345,6 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
     return Table(frame=frame, name=name, format="xlsx", sheet=sheet or "1", skipped_blank=len(blank))
 
 
-def _check_names(header: list[str], name: str) -> None:
-    empty = [str(i + 1) for i, h in enumerate(header) if not h or h.startswith("__UNNAMED__")]
-    if empty:
-        raise InputError(f"empty column name in the header at position {', '.join(empty)}", file=name, line=1)
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise InputError(
-            f"duplicate column name(s) in the header: {', '.join(map(repr, dupes))}",
-            file=name,
-            line=1,
-        )
-
-
 # --- Parquet and JSON -------------------------------------------------------------------------
 
 
@@ -368,7 +357,7 @@ def _stringify(frame: pl.DataFrame, name: str) -> pl.DataFrame:
             file=name,
             hint="flatten the export first",
         )
-    _check_names([c.strip() for c in frame.columns], name)
+    check_names([c.strip() for c in frame.columns], name)
     return frame.rename({c: c.strip() for c in frame.columns}).with_columns(pl.all().cast(pl.String))
 
 
