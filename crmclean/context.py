@@ -24,10 +24,13 @@ class Context:
     rules_file: str | None = None
     phones: PhoneBook = field(default_factory=PhoneBook)  # one phonenumbers parse per value per run
 
-    def parse_phones(self, frame: pl.DataFrame, column: str, *, with_region: bool = True) -> pl.DataFrame:
-        """phonenumbers' verdict for a column (region per row from the country column)."""
+    def parse_phones(
+        self, values: pl.Series, frame: pl.DataFrame, *, with_region: bool = True
+    ) -> pl.DataFrame:
+        """phonenumbers' verdict for ``values`` (a column of ``frame``), region per row from the
+        country column; without the region, only the default region applies."""
         region = self.region(frame) if with_region else None
-        return self.phones.parse(frame.get_column(column), region, self.settings.default_region)
+        return self.phones.parse(values, region, self.settings.default_region)
 
     @property
     def today(self) -> date:
@@ -91,11 +94,13 @@ class Context:
             return (value != cond.not_equals.strip().lower()).fill_null(True)
         return value.is_in([v.strip().lower() for v in cond.in_ or []]).fill_null(False)
 
-    def region(self, frame: pl.DataFrame) -> pl.Series | str | None:
-        """Per-row region for phones and postal codes: the country column as ISO code, else the default."""
+    def region(self, frame: pl.DataFrame) -> pl.Series | None:
+        """Per-row region for phones, postal codes, dates and tax ids: the country column as ISO
+        code, the default region where that is empty; None when there is neither."""
         country = self.first_of("country")
+        default = self.settings.default_region
         if country is None:
-            return self.settings.default_region
+            return None if default is None else pl.repeat(default, frame.height, dtype=pl.String, eager=True)
         from crmclean.normalize.country import country_code
 
         codes = country_code(frame.get_column(country))

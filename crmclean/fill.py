@@ -63,7 +63,7 @@ def _derived(rule: FillRule, column: str, frame: pl.DataFrame, ctx: Context) -> 
         source = rule.source or ctx.first_of("phone") or ctx.first_of("mobile")
         if source is None:
             return pl.Series(column, [None] * frame.height, dtype=pl.String)
-        parsed = ctx.parse_phones(frame, ctx.column(source), with_region=False)
+        parsed = ctx.parse_phones(frame.get_column(ctx.column(source)), frame, with_region=False)
         return parsed.get_column("region").alias(column)
     if rule.derive == "names_from_full_name":
         part = NAME_PARTS.get(ctx.roles.get(column, ""))

@@ -27,11 +27,9 @@ def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.
         return dates.parse_dates(s, order=order)
     auto = dates.parse_dates(s, order="auto")
     region = ctx.region(frame)
-    if region is None or (isinstance(region, str) and region not in MONTH_FIRST):
+    if region is None:
         return auto
     month_first = dates.parse_dates(s, order="mdy")
-    if isinstance(region, str):
-        return pl.coalesce(month_first, auto)
     picked = pl.select(
         pl.when(region.is_in(MONTH_FIRST).fill_null(False))
         .then(pl.coalesce(month_first, auto))
@@ -42,7 +40,7 @@ def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.
 
 def _phone(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
     """E.164 for valid numbers, the value unchanged otherwise (the phone check reports it)."""
-    parsed = ctx.phones.parse(s, ctx.region(frame), ctx.settings.default_region)
+    parsed = ctx.parse_phones(s, frame)
     return pl.select(
         pl.when(parsed.get_column("valid")).then(parsed.get_column("e164")).otherwise(s)
     ).to_series()

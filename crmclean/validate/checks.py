@@ -115,7 +115,7 @@ def _email(frame, check, ctx):
 def _phone(frame, check, ctx):
     out = []
     for c in _targets(check, ctx):
-        parsed = ctx.parse_phones(frame, c)
+        parsed = ctx.parse_phones(frame.get_column(c), frame)
         valid = parsed.get_column("valid")
         reason = pl.lit("invalid phone: ") + parsed.get_column("reason").fill_null("not a valid number")
         out.append(_emit(frame, check, ctx, c, valid.not_(), reason))
@@ -318,9 +318,8 @@ def _tax_id(frame, check, ctx):
             region = ctx.region(frame)
             if region is None:
                 continue
-            regions = region if isinstance(region, pl.Series) else pl.Series([region] * frame.height)
             table = _kinds_by_country()
-            kinds = regions.replace_strict(list(table), list(table.values()), default=None)
+            kinds = region.replace_strict(list(table), list(table.values()), default=None)
         else:
             kinds = pl.Series([check.kind] * frame.height, dtype=pl.String)
         pairs = pl.DataFrame({"v": values.str.strip_chars(), "k": kinds})
@@ -342,10 +341,9 @@ def _phone_country(frame, check, ctx):
     region = ctx.region(frame)
     out = []
     for c in _targets(check, ctx):
-        parsed = ctx.parse_phones(frame, c)
+        parsed = ctx.parse_phones(frame.get_column(c), frame)
         number_region = parsed.get_column("region")
-        expected = region if isinstance(region, pl.Series) else pl.Series([region] * frame.height)
-        bad = parsed.get_column("valid") & (number_region != expected)
-        message = pl.format("phone is from {} but country is {}", pl.lit(number_region), pl.lit(expected))
+        bad = parsed.get_column("valid") & (number_region != region)
+        message = pl.format("phone is from {} but country is {}", pl.lit(number_region), pl.lit(region))
         out.append(_emit(frame, check, ctx, c, bad, frame.select(message).to_series()))
     return out
