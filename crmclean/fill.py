@@ -101,24 +101,21 @@ def apply_fill(
     for rule in rules:
         rule_id = _rule_id(rule)
         when = frame.select(ctx.condition(rule.when).alias("w")).get_column("w")
+        mapping = _mapping(rule, ctx, base) if rule.map is not None or rule.map_file is not None else None
         for column in ctx.targets(rule.column, rule.role, "fill rule"):
             before = frame.get_column(column)
-            if rule.map is not None or rule.map_file is not None:
-                table = _mapping(rule, ctx, base)
+            if mapping is not None:  # rewrites listed values, empty or not
                 key = before.str.strip_chars().str.to_lowercase()
-                mapped = key.replace_strict(list(table), list(table.values()), default=None)
-                candidate = mapped.fill_null(before)
-                after = pl.select(pl.when(when).then(candidate).otherwise(before)).to_series()
-            else:
+                mapped = key.replace_strict(list(mapping), list(mapping.values()), default=None)
+                after = pl.select(pl.when(when).then(mapped.fill_null(before)).otherwise(before)).to_series()
+            else:  # writes empty cells only
+                fill_here = before.is_null() & when
                 if rule.default is not None:
                     value = pl.Series(column, [rule.default] * frame.height, dtype=pl.String)
                 elif rule.coalesce is not None:
                     sources = [ctx.column(c, "coalesce") for c in rule.coalesce]
                     value = frame.select(pl.coalesce(sources).alias(column)).to_series()
-                else:
-                    value = None
-                fill_here = before.is_null() & when
-                if rule.derive is not None:  # derive only for the rows that will be filled
+                else:  # derive, only for the rows that will be filled
                     where = fill_here.arg_true()
                     value = pl.Series(column, [None] * frame.height, dtype=pl.String)
                     if where.len():

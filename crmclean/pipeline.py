@@ -59,13 +59,12 @@ class Cleaned:
 
 
 def make_context(table: Table, loaded: LoadedRules) -> tuple[list[RoleGuess], Context]:
-    columns = table.columns
     rules = loaded.rules
-    for name in rules.columns:
-        if name not in columns:
-            Context(columns, {}, rules_file=str(loaded.path)).column(name, "`columns:`")
-    guesses = detect_roles(table.frame, columns, dict(rules.columns))
-    ctx = Context(columns, role_map(guesses), rules.settings, str(loaded.path) if loaded.path else None)
+    ctx = Context(table.columns, {}, rules.settings, str(loaded.path) if loaded.path else None)
+    for name in rules.columns:  # every column named under `columns:` must exist
+        ctx.column(name, "`columns:`")
+    guesses = detect_roles(table.frame, table.columns, dict(rules.columns))
+    ctx.roles = role_map(guesses)
     return guesses, ctx
 
 

@@ -15,6 +15,7 @@ import polars as pl
 
 from crmclean.context import Context
 from crmclean.io.read import ROW
+from crmclean.normalize.parallel import map_unique_parallel
 from crmclean.rules import model as m
 from crmclean.validate import findings
 
@@ -324,8 +325,8 @@ def _tax_id(frame, check, ctx):
             kinds = pl.Series([check.kind] * frame.height, dtype=pl.String)
         pairs = pl.DataFrame({"v": values.str.strip_chars(), "k": kinds})
         unique = pairs.drop_nulls().unique()
-        verdict = unique.with_columns(
-            ok=pl.Series([_valid_id(p) for p in unique.iter_rows()], dtype=pl.Boolean)
+        verdict = unique.with_columns(  # stdnum once per unique pair, across cores
+            ok=pl.Series(map_unique_parallel(list(unique.iter_rows()), _valid_id), dtype=pl.Boolean)
         )
         ok = pairs.join(verdict, on=["v", "k"], how="left", maintain_order="left").get_column("ok")
         message = pairs.select(pl.format("invalid {} (checksum or format)", "k")).to_series()
