@@ -29,6 +29,7 @@ import polars as pl
 
 from crmclean.normalize.text import (
     collapse_whitespace_expr,
+    fixed_point,
     map_unique,
     map_unique_series,
     transliterate,
@@ -273,12 +274,7 @@ def _normalize_once(value: str) -> str:
     return f"{found.name} {canonical}"
 
 
-def _normalize_value(value: str) -> str:
-    once = _normalize_once(value)
-    if once == value:
-        return once
-    # only accept a fixed point, which keeps the function idempotent by construction
-    return once if _normalize_once(once) == once else value
+_normalize_value = fixed_point(_normalize_once)
 
 
 def normalize_company(s: pl.Series) -> pl.Series:

@@ -235,13 +235,21 @@ def _title_name_once(value: str) -> str:
     return "".join(pieces)
 
 
-def _title_name_value(value: str) -> str:
-    once = _title_name_once(value)
-    if once == value:
-        return once
-    # Safety net for exotic Unicode case mappings: only accept a result that is a fixed point, so
-    # the function stays idempotent by construction.
-    return once if _title_name_once(once) == once else value
+def fixed_point(once: Callable[[str], str]) -> Callable[[str], str]:
+    """Make a one-pass string normalizer idempotent by construction: a result is accepted only when
+    a second pass leaves it unchanged (a safety net for exotic Unicode case mappings); otherwise
+    the value is returned as it was."""
+
+    def apply(value: str) -> str:
+        result = once(value)
+        if result == value or once(result) == result:
+            return result
+        return value
+
+    return apply
+
+
+_title_name_value = fixed_point(_title_name_once)
 
 
 def title_name(s: pl.Series) -> pl.Series:
