@@ -1,6 +1,7 @@
 """The one place stages are strung together:
 
     read -> roles -> fill -> normalize -> validate -> (clean: split cleaned / rejected)
+                             +-> dedupe: match keys -> blocks -> scores -> clusters -> golden
 
 Each stage is a plain function of a frame; nothing here prints or knows about the CLI.
 """
@@ -13,6 +14,10 @@ import polars as pl
 
 from crmclean import changes as change_log
 from crmclean.context import Context
+from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, Duplicates, find_duplicates
+from crmclean.dedupe.keys import match_keys
+from crmclean.dedupe.link import link_columns
+from crmclean.dedupe.merge import Golden, golden_records
 from crmclean.errors import CrmcleanError, ExitCode
 from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, Table
@@ -127,3 +132,55 @@ def check_conservation(source: pl.DataFrame, cleaned: pl.DataFrame, rejected: pl
             f"row conservation failed: {rows_in.len()} rows in, {cleaned.height} cleaned + "
             f"{rejected.height} rejected; nothing was written"
         )
+
+
+# --------------------------------------------------------------------------- dedupe
+
+
+@dataclass
+class Deduped:
+    prepared: Prepared
+    duplicates: Duplicates
+
+    def golden(self, loaded: LoadedRules) -> Golden:
+        clusters = self.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE)
+        return golden_records(self.prepared.frame, clusters, self.prepared.ctx, loaded.rules.dedupe)
+
+    def annotated(self) -> pl.DataFrame:
+        """Every input row and column unchanged, plus cluster_id, cluster_size and match_score."""
+        clusters = self.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE)
+        return self.prepared.table.frame.join(clusters, on=ROW, how="left", maintain_order="left")
+
+
+def dedupe_prepared(prepared: Prepared, loaded: LoadedRules) -> Deduped:
+    keys = match_keys(prepared.frame, prepared.ctx)
+    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe))
+
+
+def dedupe(table: Table, loaded: LoadedRules) -> Deduped:
+    """Prepare (fill, normalize) and cluster probable duplicate customers."""
+    return dedupe_prepared(prepare(table, loaded), loaded)
+
+
+@dataclass
+class Linked:
+    """NEW rows matched against EXISTING customers (pre-import check)."""
+
+    new: Prepared
+    existing: Prepared
+    duplicates: Duplicates  # over EXISTING rows then NEW rows, stacked (_rid)
+    annotated: pl.DataFrame  # every NEW row and column, plus the link columns
+
+
+def link(new: Table, existing: Table, loaded: LoadedRules) -> Linked:
+    """Cluster NEW and EXISTING together, never comparing two EXISTING records, and give every NEW
+    row its EXISTING match (``existing_row``, ``existing_id``) or ``status`` new; duplicates inside
+    NEW share a ``cluster_id`` (the smallest NEW row of the cluster)."""
+    old, fresh = prepare(existing, loaded), prepare(new, loaded)
+    keys = pl.concat([match_keys(old.frame, old.ctx), match_keys(fresh.frame, fresh.ctx)])
+    side = pl.Series([True] * old.frame.height + [False] * fresh.frame.height)
+    found = find_duplicates(keys, loaded.rules.dedupe, exclude=side)
+    id_column = old.ctx.first_of("customer_id")
+    ids = None if id_column is None else existing.frame.select(ROW, id=pl.col(id_column).cast(pl.String))
+    annotated = link_columns(found, side, ids, loaded.rules.dedupe.review)
+    return Linked(fresh, old, found, new.frame.join(annotated, on=ROW, how="left", maintain_order="left"))

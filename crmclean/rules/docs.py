@@ -32,6 +32,13 @@ makes `validate` exit 1; `warning` is reported only.
 """
 
 
+DEDUPE_NOTES = """Blocking keys group records by match keys: `email`, `phone` (phone and mobile columns),
+`tax_id`, `name_birth`, `first_birth`, `last_birth`, `name_city`, `name_postal`, `birth_postal`,
+`address` (street, house numbers, city); `sorted_name` compares each record with its neighbours in
+folded-name order. Evidence per field (log2-odds points; a weight multiplies both signs) is listed
+in `crmclean/dedupe/compare.py` (`EVIDENCE`); `crmclean explain FILE ID1 ID2` shows it for a pair."""
+
+
 _NAMES = {
     str: "text",
     bool: "true/false",
@@ -42,6 +49,8 @@ _NAMES = {
     m.Condition: "condition (see when)",
     m.FillRule: "fill rules",
     m.NormalizeRule: "normalize rules",
+    m.DedupeRules: "mapping (see dedupe)",
+    m.Survivorship: "survivorship rules",
 }
 
 
@@ -58,6 +67,8 @@ def _type(annotation: object) -> str:
         inner = _type(args[0])
         return inner if inner.endswith(("rules", "(see below)")) else f"list of {inner}"
     if origin is dict:
+        if typing.get_origin(args[0]) is typing.Literal and args[1] is float:
+            return "mapping of " + " \\| ".join(f"`{a}`" for a in typing.get_args(args[0])) + " to number"
         return "mapping of column to role (or null)" if len(args) == 2 and args[1] is not str else "mapping"
     if args:  # a union: drop None
         kept = [a for a in args if a is not type(None)]
@@ -100,6 +111,9 @@ def render() -> str:
     for tag, model in sorted(m.CHECK_MODELS.items()):
         common = ("check", "name", "severity") + (() if tag == "required_if" else ("when",))
         out += _section(f"### `check: {tag}`", model, skip=common)
+    out += _section("## dedupe", m.DedupeRules)
+    out += _section("### survivorship", m.Survivorship)
+    out += ["", DEDUPE_NOTES]
     out += ["", "## Example", "", "```yaml", _example().rstrip(), "```", ""]
     return "\n".join(out)
 

@@ -125,7 +125,7 @@ def _merge(base: Rules, extra: Rules) -> Rules:
         fill=[*base.fill, *extra.fill],
         normalize=[*base.normalize, *extra.normalize],
         validate=[*base.validate_, *extra.validate_],
-        dedupe=extra.dedupe or base.dedupe,
+        dedupe=extra.dedupe if "dedupe" in extra.model_fields_set else base.dedupe,
         gate=extra.gate or base.gate,
     )
 

@@ -319,6 +319,78 @@ CHECK_MODELS: dict[str, type[CheckBase]] = {
 }
 
 
+# --- dedupe --------------------------------------------------------------------------------------
+
+MatchField = Literal[
+    "email", "phone", "first_name", "last_name", "middle_name", "birth_date", "tax_id", "company",
+    "street", "city", "postal_code", "country",
+]  # fmt: skip
+BlockingKey = Literal[
+    "email", "phone", "tax_id", "name_birth", "first_birth", "last_birth", "name_city", "name_postal",
+    "birth_postal", "address", "sorted_name",
+]  # fmt: skip
+DEFAULT_BLOCKING: tuple[str, ...] = (
+    "email", "phone", "tax_id", "name_birth", "first_birth", "last_birth", "name_city",
+    "name_postal", "birth_postal", "address", "sorted_name",
+)  # fmt: skip
+Strategy = Literal["most_recent", "oldest", "most_complete", "most_frequent", "longest", "source_priority"]
+
+
+class Survivorship(Target):
+    """Which value a golden record takes for a column, among the values of the cluster's records."""
+
+    strategy: Strategy = Field(
+        ...,
+        description="most_recent: from the record updated (else created) last; oldest: created first; "
+        "most_complete: from the record with the most filled cells; most_frequent: the commonest value; "
+        "longest: the longest value; source_priority: from the record whose source comes first in "
+        "`source_priority`. Empty values never win; ties go to the lower source row.",
+    )
+
+
+class DedupeRules(Strict):
+    """Duplicate detection (`crmclean dedupe`, `crmclean run`); every key is optional."""
+
+    match: float = Field(
+        0.9, ge=0, le=1, description="Pairs scoring at least this are the same customer (score 0..1)."
+    )
+    review: float = Field(
+        0.5, ge=0, le=1, description="Pairs from here up to `match` are written to the review output."
+    )
+    weights: dict[MatchField, float] = Field(
+        default_factory=dict,
+        description="Multiplier of a field's evidence, for and against (default 1; 0 ignores the field).",
+    )
+    blocking: list[BlockingKey] = Field(
+        default_factory=lambda: list(DEFAULT_BLOCKING),
+        description="Keys whose shared values make two records a candidate pair; only candidates are "
+        "compared. Default: all of them.",
+    )
+    max_block: int = Field(
+        100, ge=2, description="Blocks with more records than this are skipped (a key too common to tell)."
+    )
+    window: int = Field(
+        4, ge=2, le=50, description="Sorted-neighbourhood window on folded names (records compared with "
+        "the next window-1 in name order)."
+    )
+    survivorship: list[Survivorship] = Field(
+        default_factory=list,
+        description="Golden-record strategy per column or role; others use `default_strategy` (customer_id "
+        "and created_at: oldest; name parts: most_frequent).",
+    )
+    default_strategy: Strategy = Field("most_recent", description="Strategy for columns not listed.")
+    source_column: str | None = Field(None, description="Column naming each record's source system.")
+    source_priority: list[str] = Field(
+        default_factory=list, description="Sources, most trusted first, for `source_priority`."
+    )
+
+    @model_validator(mode="after")
+    def _bands(self) -> DedupeRules:
+        if self.review > self.match:
+            raise ValueError("`review` must not be above `match`")
+        return self
+
+
 class Rules(Strict):
     """A rules file."""
 
@@ -338,5 +410,5 @@ class Rules(Strict):
     validate_: list[Check] = Field(
         default_factory=list, alias="validate", description="Checks on the filled, normalized values."
     )
-    dedupe: dict | None = Field(None, description="Duplicate detection settings (see the dedupe docs).")
+    dedupe: DedupeRules = Field(default_factory=DedupeRules, description="Duplicate detection.")
     gate: dict | None = Field(None, description="Quality gate thresholds (see the report docs).")

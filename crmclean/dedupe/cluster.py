@@ -1,0 +1,109 @@
+"""Clusters from scored pairs, guarded against chaining.
+
+Matching pairs are linked into connected components. A component of two records is one cluster.
+In a bigger component, A~B and B~C do not make A~C: every pair of the component is scored (the
+components are small, so this is cheap), and the component is rebuilt by average linkage: two groups
+merge only while the *average* score between their records is at least the match threshold, so a
+record joins a cluster when it is close to the cluster as a whole, not to one member. A pair with
+strong evidence against it (another birth date, another first name at one address) drags the
+average below the threshold and keeps the groups apart.
+
+Cluster ids are deterministic: a cluster is named after the smallest ``_rid`` it holds, and every
+tie is broken by ``_rid``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import combinations
+
+import polars as pl
+
+#: Components bigger than this are not scored in full (a generic shared value can chain thousands of
+#: records); their missing pairs count as non-matches, which splits them apart.
+MAX_COMPONENT = 200
+
+
+def components(n: int, a: list[int], b: list[int]) -> list[int]:
+    """Connected components (union-find); the label of each record is the smallest member's index."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a, b, strict=True):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return [find(x) for x in range(n)]
+
+
+def average_linkage(
+    members: list[int], scores: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Merge groups, best average first, while the average cross score reaches ``threshold``."""
+    groups = [[m] for m in sorted(members)]
+
+    def link(g: list[int], h: list[int]) -> float:
+        total = sum(scores.get((min(x, y), max(x, y)), 0.0) for x in g for y in h)
+        return total / (len(g) * len(h))
+
+    while len(groups) > 1:
+        best, best_i, best_j = -1.0, -1, -1
+        for i, j in combinations(range(len(groups)), 2):
+            value = link(groups[i], groups[j])
+            if value > best + 1e-12:
+                best, best_i, best_j = value, i, j
+        if best < threshold:
+            break
+        merged = sorted(groups[best_i] + groups[best_j])
+        groups = [g for k, g in enumerate(groups) if k not in (best_i, best_j)] + [merged]
+        groups.sort(key=lambda g: g[0])
+    return groups
+
+
+def cluster(
+    n: int,
+    scored: pl.DataFrame,
+    threshold: float,
+    score_more: Callable[[pl.DataFrame], pl.DataFrame],
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Cluster label per record (its cluster's smallest ``_rid``) and every scored pair, including the
+    extra pairs scored inside components. ``score_more(pairs)`` scores pairs (a, b) on demand."""
+    matches = scored.filter(pl.col("score") >= threshold)
+    labels = components(n, matches.get_column("a").to_list(), matches.get_column("b").to_list())
+    comp = pl.DataFrame({"rid": range(n), "comp": labels}, schema={"rid": pl.UInt32, "comp": pl.UInt32})
+    sizes = comp.group_by("comp").len().filter(pl.col("len") > 2)
+    if sizes.height == 0:
+        return comp.get_column("comp").alias("cluster"), scored
+    big = comp.join(sizes, on="comp").sort("comp", "rid")
+    # every pair inside small-enough components that blocking did not propose
+    inside = (
+        big.filter(pl.col("len") <= MAX_COMPONENT)
+        .select("comp", a="rid")
+        .join(big.select("comp", b="rid"), on="comp")
+        .filter(pl.col("a") < pl.col("b"))
+        .select("a", "b")
+    )
+    missing = inside.join(scored.select("a", "b"), on=["a", "b"], how="anti")
+    if missing.height:
+        extra = score_more(missing.with_columns(via=pl.lit("cluster")))
+        scored = pl.concat([scored, extra.select(scored.columns)]).sort("a", "b")
+    in_big = (
+        scored.join(big.select(a="rid", comp="comp"), on="a")
+        .join(big.select(b="rid", comp_b="comp"), on="b")
+        .filter(pl.col("comp") == pl.col("comp_b"))
+    )
+    pair_scores: dict[int, dict[tuple[int, int], float]] = {}
+    for comp_id, a, b, s in in_big.select("comp", "a", "b", "score").iter_rows():
+        pair_scores.setdefault(comp_id, {})[(a, b)] = s
+    relabel: dict[int, int] = {}
+    for comp_id, members in big.group_by("comp", maintain_order=True).agg("rid").iter_rows():
+        for group in average_linkage(members, pair_scores.get(comp_id, {}), threshold):
+            for rid in group:
+                relabel[rid] = group[0]
+    out = [relabel.get(i, label) for i, label in enumerate(labels)]
+    return pl.Series("cluster", out, dtype=pl.UInt32), scored

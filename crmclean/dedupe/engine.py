@@ -1,0 +1,87 @@
+"""Duplicate detection from end to end: keys -> candidate pairs -> scores -> cohesive clusters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from crmclean.dedupe.block import RID, Blocking, candidate_pairs
+from crmclean.dedupe.cluster import cluster
+from crmclean.dedupe.compare import score_pairs
+from crmclean.rules.model import DedupeRules
+
+CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE = "cluster_id", "cluster_size", "match_score"
+
+
+@dataclass
+class Duplicates:
+    keys: pl.DataFrame  # _rid, _row, match keys
+    pairs: pl.DataFrame  # every scored pair: a, b (_rid), via, similarities, points, total, score, decision
+    clusters: pl.DataFrame  # _rid, _row, cluster (smallest _rid), cluster_id, cluster_size, match_score
+    blocking: Blocking
+
+    @property
+    def compared(self) -> int:
+        return self.pairs.height
+
+    @property
+    def duplicate_records(self) -> int:
+        """Records that would disappear in a merge: cluster members beyond the first."""
+        return self.clusters.height - self.clusters.get_column("cluster").n_unique()
+
+
+def with_rid(keys: pl.DataFrame) -> pl.DataFrame:
+    return keys.with_row_index(RID).with_columns(pl.col(RID).cast(pl.UInt32))
+
+
+def find_duplicates(
+    keys: pl.DataFrame, settings: DedupeRules, exclude: pl.Series | None = None
+) -> Duplicates:
+    """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
+    files stacked; ``exclude`` marks records never compared with each other)."""
+    keys = with_rid(keys)
+    blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
+    weights = dict(settings.weights)
+    scored = score_pairs(keys, blocking.pairs, weights)
+    labels, scored = cluster(
+        keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights)
+    )
+    clusters = _describe(keys, labels, scored)
+    same = scored.join(clusters.select(a=RID, ca="cluster"), on="a").join(
+        clusters.select(b=RID, cb="cluster"), on="b"
+    )
+    decision = (
+        pl.when(pl.col("ca") == pl.col("cb"))
+        .then(pl.lit("match"))
+        .when(pl.col("score") >= settings.review)
+        .then(pl.lit("review"))
+        .otherwise(pl.lit("no_match"))
+    )
+    scored = same.with_columns(decision=decision).drop("ca", "cb").sort("a", "b")
+    return Duplicates(keys, scored, clusters, blocking)
+
+
+def _describe(keys: pl.DataFrame, labels: pl.Series, scored: pl.DataFrame) -> pl.DataFrame:
+    """Per record: its cluster, the cluster's id (smallest source row), size, and the record's mean
+    score with the other members (null for a record alone)."""
+    frame = keys.select(RID, "_row").with_columns(cluster=labels)
+    frame = frame.with_columns(
+        pl.col("_row").min().over("cluster").alias(CLUSTER_ID),
+        pl.len().over("cluster").cast(pl.UInt32).alias(CLUSTER_SIZE),
+    )
+    inside = (
+        scored.join(frame.select(a=RID, ca="cluster"), on="a")
+        .join(frame.select(b=RID, cb="cluster"), on="b")
+        .filter(pl.col("ca") == pl.col("cb"))
+    )
+    per_record = (
+        pl.concat([inside.select(rid="a", s="score"), inside.select(rid="b", s="score")])
+        .group_by("rid")
+        .agg(pl.col("s").sum())
+    )
+    frame = frame.join(per_record.rename({"rid": RID}), on=RID, how="left", maintain_order="left")
+    mean = (pl.col("s") / (pl.col(CLUSTER_SIZE) - 1)).round(3)
+    return frame.with_columns(
+        pl.when(pl.col(CLUSTER_SIZE) > 1).then(mean).otherwise(None).cast(pl.Float64).alias(MATCH_SCORE)
+    ).drop("s")

@@ -1,0 +1,93 @@
+"""Why two records are, or are not, the same customer: the per-field story of one pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from crmclean.dedupe.block import RID
+from crmclean.dedupe.compare import FIELDS, score_pairs
+from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, Duplicates
+from crmclean.io.read import ROW
+from crmclean.rules.model import DedupeRules
+
+#: The match keys each field compares, as shown side by side.
+FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    "email": ("email",),
+    "phone": ("phone", "phone2"),
+    "first_name": ("first",),
+    "middle_name": ("middle",),
+    "last_name": ("last",),
+    "birth_date": ("birth",),
+    "tax_id": ("tax",),
+    "company": ("company",),
+    "street": ("street", "house"),
+    "city": ("city",),
+    "postal_code": ("postal",),
+    "country": ("country",),
+}
+
+
+@dataclass
+class Explanation:
+    keys_a: dict[str, str | None]  # field -> the match key compared (several keys joined by a space)
+    keys_b: dict[str, str | None]
+    similarity: dict[str, float | None]
+    points: dict[str, float]
+    total: float
+    score: float
+    decision: str  # match | review | no_match
+    via: str | None  # blocking keys that made the pair a candidate; None when it was not one
+    swapped: bool
+    cluster_a: int
+    size_a: int
+    cluster_b: int
+    size_b: int
+
+
+def _rid(found: Duplicates, row: int) -> int:
+    return int(found.keys.filter(pl.col(ROW) == row).get_column(RID)[0])
+
+
+def _shown(record: dict, field: str) -> str | None:
+    parts = [record[k] for k in FIELD_KEYS[field] if record.get(k)]
+    return " ".join(parts) if parts else None
+
+
+def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: int) -> Explanation:
+    a, b = sorted((_rid(found, row_a), _rid(found, row_b)))
+    scored = found.pairs.filter((pl.col("a") == a) & (pl.col("b") == b))
+    via = scored.get_column("via")[0] if scored.height else None
+    if not scored.height:  # never proposed by blocking: score it now, to show what it would be
+        pair = pl.DataFrame(
+            {"a": [a], "b": [b], "via": [None]}, schema={"a": pl.UInt32, "b": pl.UInt32, "via": pl.String}
+        )
+        scored = score_pairs(found.keys, pair, dict(settings.weights))
+    pair = scored.row(0, named=True)
+    rec_a = found.keys.filter(pl.col(RID) == a).row(0, named=True)
+    rec_b = found.keys.filter(pl.col(RID) == b).row(0, named=True)
+    clusters = found.clusters
+    ca = clusters.filter(pl.col(RID) == a).row(0, named=True)
+    cb = clusters.filter(pl.col(RID) == b).row(0, named=True)
+    if ca["cluster"] == cb["cluster"]:
+        decision = "match"
+    else:
+        decision = "review" if pair["score"] >= settings.review else "no_match"
+    if rec_a[ROW] != row_a:  # show the records in the order asked
+        rec_a, rec_b, ca, cb = rec_b, rec_a, cb, ca
+    return Explanation(
+        keys_a={f: _shown(rec_a, f) for f in FIELDS},
+        keys_b={f: _shown(rec_b, f) for f in FIELDS},
+        similarity={f: pair[f] for f in FIELDS},
+        points={f: float(pair[f"points_{f}"]) for f in FIELDS},
+        total=float(pair["total"]),
+        score=float(pair["score"]),
+        decision=decision,
+        via=via,
+        swapped=bool(pair["swapped"]),
+        cluster_a=ca[CLUSTER_ID],
+        size_a=ca[CLUSTER_SIZE],
+        cluster_b=cb[CLUSTER_ID],
+        size_b=cb[CLUSTER_SIZE],
+    )
