@@ -50,11 +50,11 @@ EVIDENCE: dict[str, tuple[tuple[tuple[float, float], ...], float]] = {
     "phone": (((1.0, 6.0),), -1.0),
     # a different first or last name outweighs a shared phone, address and company tax id: a
     # household or colleagues; last names of another gender (Петров / Петрова) count as different
-    "first_name": (((0.95, 3.0), (0.88, 1.5), (0.75, 0.0)), -12.0),
+    "first_name": (((0.95, 3.0), (0.88, 1.5), (0.75, 0.0)), -10.0),
     "middle_name": (((0.9, 1.0), (0.7, 0.0)), -4.0),  # another patronymic, or its other gender
     "last_name": (((0.95, 3.0), (0.88, 1.5), (0.75, 0.0)), -12.0),
     "birth_date": (((1.0, 5.0), (0.5, 1.0)), -8.0),  # 0.5: one typo (or day and month swapped)
-    "tax_id": (((1.0, 5.0), (0.5, 0.0)), -8.0),  # agreeing counts less: colleagues share a company's id
+    "tax_id": (((1.0, 8.0), (0.5, 0.0)), -8.0),
     "company": (((0.9, 1.0), (0.5, 0.0)), -0.5),
     "street": (((1.0, 3.0), (0.9, 1.0), (0.5, 0.0)), -1.0),  # 1.0: same street and house numbers
     "city": (((0.9, 0.5), (0.7, 0.0)), -1.0),
@@ -205,27 +205,38 @@ def _birth(wide: pl.DataFrame) -> pl.Series:
     )
 
 
-def _points(field: str) -> pl.Expr:
+def _points(field: str, table: dict[str, list[float]] | None) -> pl.Expr:
     levels, otherwise = EVIDENCE[field]
+    points = [p for _, p in levels] + [otherwise] if table is None else table[field]
     sim = pl.col(field)
     expr = pl.when(sim.is_null()).then(0.0)
-    for at_least, points in levels:
-        expr = expr.when(sim >= at_least - 1e-6).then(points)
-    return expr.otherwise(otherwise)
+    for (at_least, _), value in zip(levels, points, strict=False):
+        expr = expr.when(sim >= at_least - 1e-6).then(float(value))
+    return expr.otherwise(float(points[-1]))
 
 
-def score(sims: pl.DataFrame, weights: dict[str, float] | None = None) -> pl.DataFrame:
-    """Adds ``points_<field>`` per field, ``total`` and ``score`` (0..1)."""
+def score(
+    sims: pl.DataFrame,
+    weights: dict[str, float] | None = None,
+    table: dict[str, list[float]] | None = None,
+    offset: float = OFFSET,
+) -> pl.DataFrame:
+    """Adds ``points_<field>`` per field, ``total`` and ``score`` (0..1). ``table``: evidence per
+    level (from :func:`crmclean.dedupe.learn.fit`); default the built-in :data:`EVIDENCE`."""
     weights = weights or {}
-    points = [(_points(f) * weights.get(f, 1.0)).cast(pl.Float32).alias(f"points_{f}") for f in FIELDS]
+    points = [(_points(f, table) * weights.get(f, 1.0)).cast(pl.Float32).alias(f"points_{f}") for f in FIELDS]
     out = sims.with_columns(points)
     total = pl.sum_horizontal([pl.col(f"points_{f}") for f in FIELDS])
     return out.with_columns(total=total).with_columns(
-        score=(1.0 / (1.0 + (2.0 ** (-(pl.col("total") - OFFSET))))).cast(pl.Float32)
+        score=(1.0 / (1.0 + (2.0 ** (-(pl.col("total") - offset))))).cast(pl.Float32)
     )
 
 
 def score_pairs(
-    keys: pl.DataFrame, pairs: pl.DataFrame, weights: dict[str, float] | None = None
+    keys: pl.DataFrame,
+    pairs: pl.DataFrame,
+    weights: dict[str, float] | None = None,
+    table: dict[str, list[float]] | None = None,
+    offset: float = OFFSET,
 ) -> pl.DataFrame:
-    return score(similarities(keys, pairs), weights)
+    return score(similarities(keys, pairs), weights, table, offset)

@@ -8,7 +8,8 @@ import polars as pl
 
 from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
-from crmclean.dedupe.compare import score_pairs
+from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities
+from crmclean.dedupe.learn import fit
 from crmclean.rules.model import DedupeRules
 
 CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE = "cluster_id", "cluster_size", "match_score"
@@ -43,9 +44,11 @@ def find_duplicates(
     keys = with_rid(keys)
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
     weights = dict(settings.weights)
-    scored = score_pairs(keys, blocking.pairs, weights)
+    sims = similarities(keys, blocking.pairs)
+    table, offset = fit(sims, weights) if settings.learn else (None, OFFSET)
+    scored = score(sims, weights, table, offset)
     labels, scored = cluster(
-        keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights)
+        keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights, table, offset)
     )
     clusters = _describe(keys, labels, scored)
     same = scored.join(clusters.select(a=RID, ca="cluster"), on="a").join(

@@ -197,7 +197,14 @@ def _plain(values: pl.Series | None, frame: pl.DataFrame, name: str, min_len: in
 def match_keys(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     """One row per record: ``_row`` and the columns of :data:`KEYS`."""
     names = _names(frame, ctx)
-    street = _first(frame, ctx, "street")
+    street_columns = ctx.columns_of("street")  # house number, street and building may be apart
+    street = (
+        frame.select(pl.concat_str([pl.col(c) for c in street_columns], separator=" ", ignore_nulls=True))
+        .to_series()
+        .replace("", None)
+        if street_columns
+        else None
+    )
     streets = street_keys(street) if street is not None else None
     email = _first(frame, ctx, "email")
     company = _first(frame, ctx, "company")

@@ -111,3 +111,12 @@ def test_weights_from_the_rules_file_change_the_decision(tmp_path):
     c = clusters(d)
     assert c[16] != c[17]  # they shared only an email and a name: without the email, not enough
     assert c[1] == c[3]  # name, birth date and address still carry rows 1 and 3
+
+
+def test_learned_evidence_fits_the_file_and_keeps_clear_duplicates(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("extends: default\ndedupe: {learn: true}\n")
+    d = pipeline.dedupe(read_table("tests/fixtures/good/dupes.csv"), load_rules(str(rules)))
+    c = clusters(d)
+    assert c[1] == c[2] == c[3] and c[4] == c[5]
+    assert d.duplicates.pairs.get_column("score").is_between(0, 1).all()
