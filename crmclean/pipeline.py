@@ -184,3 +184,27 @@ def link(new: Table, existing: Table, loaded: LoadedRules) -> Linked:
     ids = None if id_column is None else existing.frame.select(ROW, id=pl.col(id_column).cast(pl.String))
     annotated = link_columns(found, side, ids, loaded.rules.dedupe.review)
     return Linked(fresh, old, found, new.frame.join(annotated, on=ROW, how="left", maintain_order="left"))
+
+
+# --------------------------------------------------------------------------- run: everything at once
+
+
+@dataclass
+class Ran:
+    cleaned: Cleaned
+    deduped: Deduped  # over the cleaned rows: rejected rows are fixed first, then merged
+    golden: Golden
+
+    @property
+    def clusters(self) -> pl.DataFrame:
+        """_row, cluster_id, cluster_size, match_score for every cleaned row."""
+        return self.deduped.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE)
+
+
+def run(table: Table, loaded: LoadedRules) -> Ran:
+    """Read -> fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records."""
+    cleaned = clean(table, loaded)
+    prepared = cleaned.validated.prepared
+    clean_rows = Prepared(prepared.table, prepared.guesses, prepared.ctx, cleaned.cleaned, prepared.changes)
+    deduped = dedupe_prepared(clean_rows, loaded)
+    return Ran(cleaned, deduped, deduped.golden(loaded))

@@ -26,10 +26,25 @@ def summarize(findings: pl.DataFrame, roles: dict[str, str], *, show_values: boo
     )
     out = []
     for row in groups.iter_rows(named=True):
-        role = roles.get(row["column"])
-        examples = row["examples"] if show_values else [mask_value(v, role) for v in row["examples"]]
+        examples = row["examples"]
+        if not show_values:
+            examples = [mask_finding_value(v, row["column"], roles) for v in examples]
         out.append({**row, "examples": examples})
     return out
+
+
+def mask_finding_value(value: str | None, column: str, roles: dict[str, str]) -> str | None:
+    """Mask a finding's value by the role of its column. A multi-column check labels its column
+    ``a + b`` (or ``a / b``) and joins values with `` | ``: each part is masked by its own column's role;
+    parts whose role is unknown are masked as text, never shown as they are."""
+    if value is None or column in roles:
+        return mask_value(value, roles.get(column))
+    for sep in (" + ", " / "):
+        names = column.split(sep)
+        parts = value.split(" | ")
+        if len(names) > 1 and len(names) == len(parts):
+            return " | ".join(mask_value(v, roles.get(n)) or "" for v, n in zip(parts, names, strict=True))
+    return mask_value(value, None)
 
 
 def counts(findings: pl.DataFrame) -> dict[str, int]:

@@ -47,7 +47,7 @@ def _global(
 
 
 def _register() -> None:
-    from crmclean.cli import dedupe, profile, validate  # noqa: F401  (commands register themselves on `app`)
+    from crmclean.cli import dedupe, profile, run, validate  # noqa: F401  (commands register themselves on `app`)
 
 
 def main(argv: list[str] | None = None) -> int:

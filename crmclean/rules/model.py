@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from crmclean.report.gate import Gate
 from crmclean.schema import ROLES
 
 Severity = Literal["error", "warning"]
@@ -418,4 +419,6 @@ class Rules(Strict):
         default_factory=list, alias="validate", description="Checks on the filled, normalized values."
     )
     dedupe: DedupeRules = Field(default_factory=DedupeRules, description="Duplicate detection.")
-    gate: dict | None = Field(None, description="Quality gate thresholds (see the report docs).")
+    gate: Gate | None = Field(
+        None, description="Quality gate: warn and fail thresholds, baseline tolerance (see docs/report.md)."
+    )

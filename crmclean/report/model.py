@@ -1,0 +1,394 @@
+"""The Report: everything a quality report shows, computed once from the pipeline's results.
+
+Every renderer (console, json, junit, markdown, github, html) is a view of this object; none of them
+looks at the data again. The Report is built from the findings table, the change log and the two
+frames (as read, and after fill and normalize), plus the dedupe summary when there is one.
+
+Personal values appear only in examples, masked unless ``show_values``.
+
+Definitions
+-----------
+- **filled**: a cell that is not null and not blank.
+- **valid rate** of a column: the share of its filled cells (after fill and normalize) with no error
+  or warning finding on that column.
+- **check**: one rule on one column (or column combination), as in the findings' ``rule`` and
+  ``column``; its **rate** is the share of input rows with at least one of its findings.
+- **quality score**: the share of *ready* cells among the cells of the columns with a role (rows x
+  such columns). *After*: a cell is ready when it is filled and has no finding. *Before*: when it was
+  filled in the input as read, needed no change by fill or normalize, and has no finding. So the
+  score shows what fill and normalize won, and what is left to fix; after >= before always.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from crmclean import __version__
+from crmclean.io.read import ROW
+from crmclean.report.gate import Gate, GateResult, evaluate_gate
+from crmclean.summary import counts, summarize
+
+if TYPE_CHECKING:
+    from crmclean.pipeline import Cleaned, Validated
+    from crmclean.report.baseline import Baseline
+    from crmclean.rules.model import Rules
+
+SCHEMA = "crmclean.report/1"
+TOP_PROBLEMS = 3
+EXAMPLES = 3
+SEVERITY_RANK = {"warning": 1, "error": 2}
+
+QUALITY_DEFINITION = (
+    "share of cells in columns with a role that are filled and have no finding; before: also needed "
+    "no change by fill or normalize"
+)
+
+
+# --- filled by the dedupe stage -------------------------------------------------------------------
+
+
+@dataclass
+class ClusterView:
+    cluster_id: str
+    size: int
+    score: float
+    matched_on: list[str]
+    examples: list[str]  # already masked (unless --show-values)
+
+
+@dataclass
+class Duplicates:
+    records: int
+    clusters: int
+    duplicate_records: int  # records in clusters of size > 1, minus one per such cluster
+    pairs_compared: int
+    largest: list[ClusterView]
+    size_distribution: dict[int, int]  # size -> number of clusters
+
+    @property
+    def share(self) -> float:
+        """Duplicate records as a share of all records."""
+        return self.duplicate_records / self.records if self.records else 0.0
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    name: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass
+class Problem:
+    message: str
+    count: int
+
+
+@dataclass
+class ColumnStats:
+    column: str
+    role: str | None
+    rows: int
+    filled_before: int  # filled in the input as read
+    filled: int  # filled after fill and normalize
+    flagged: int  # filled cells with an error or warning finding on this column
+    errors: int  # error findings on this column (including multi-column checks that name it)
+    warnings: int
+    top_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def fill_rate_before(self) -> float:
+        return self.filled_before / self.rows if self.rows else 0.0
+
+    @property
+    def fill_rate(self) -> float:
+        return self.filled / self.rows if self.rows else 0.0
+
+    @property
+    def valid_rate(self) -> float | None:
+        """Share of filled cells with no finding; None when nothing is filled."""
+        return (self.filled - self.flagged) / self.filled if self.filled else None
+
+
+@dataclass
+class FindingGroup:
+    """Findings with the same column, rule, severity and message (crmclean.summary.summarize)."""
+
+    column: str
+    rule: str
+    severity: str
+    message: str
+    count: int
+    first_row: int
+    examples: list[str]
+
+
+@dataclass
+class CheckStats:
+    """One rule on one column (or combination): the unit of the gate, JUnit test cases and baselines."""
+
+    rule: str
+    column: str
+    severity: str  # the check's severity (the worst, if one name is used at two severities)
+    count: int  # findings
+    rows: int  # input rows with at least one finding
+    rate: float  # rows / input rows
+    groups: list[FindingGroup] = field(default_factory=list)  # by message, most findings first
+
+    @property
+    def message(self) -> str | None:
+        return self.groups[0].message if self.groups else None
+
+    @property
+    def examples(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for group in self.groups:
+            seen.update(dict.fromkeys(group.examples))
+        return list(seen)[:EXAMPLES]
+
+
+@dataclass
+class Quality:
+    cells: int
+    ready_before: int
+    ready_after: int
+    definition: str = QUALITY_DEFINITION
+
+    @property
+    def before(self) -> float:
+        return self.ready_before / self.cells if self.cells else 1.0
+
+    @property
+    def after(self) -> float:
+        return self.ready_after / self.cells if self.cells else 1.0
+
+
+@dataclass
+class Report:
+    source: Source
+    rows: int
+    rows_cleaned: int | None
+    rows_rejected: int | None
+    counts: dict[str, int]  # findings, errors, warnings, rows_with_errors
+    columns: list[ColumnStats]
+    checks: list[CheckStats]
+    quality: Quality
+    cells_changed: int = 0  # distinct cells fill or normalize changed
+    duplicates: Duplicates | None = None
+    gate: GateResult = field(default_factory=lambda: GateResult("pass"))
+    values_masked: bool = True
+    generator: str = f"crmclean {__version__}"
+
+    @property
+    def verdict(self) -> str:
+        return self.gate.verdict
+
+    def exit_code(self, *, no_fail: bool = False) -> int:
+        return int(self.gate.exit_code(no_fail=no_fail))
+
+    @property
+    def groups(self) -> list[FindingGroup]:
+        """Every finding group, most findings first."""
+        out = [g for c in self.checks for g in c.groups]
+        return sorted(out, key=lambda g: (-g.count, g.column, g.rule, g.message))
+
+
+def build_report(
+    result: Validated | Cleaned,
+    *,
+    rules: Rules | None = None,
+    duplicates: Duplicates | None = None,
+    show_values: bool = False,
+    gate: Gate | None = None,
+    baseline: Baseline | None = None,
+    rows_cleaned: int | None = None,
+    rows_rejected: int | None = None,
+) -> Report:
+    """The report of one run.
+
+    ``result``: what ``pipeline.check_table`` (Validated) or ``pipeline.clean`` (Cleaned) returned;
+    rows cleaned and rejected come from a Cleaned unless given. ``rules``: the rules that ran, so checks
+    without findings are listed too (as passing JUnit test cases and baseline entries). ``gate``: the
+    configured gate (None: any error fails); ``baseline``: a previous run to compare rates with.
+    """
+    validated: Validated = getattr(result, "validated", result)
+    if hasattr(result, "cleaned"):
+        rows_cleaned = result.cleaned.height if rows_cleaned is None else rows_cleaned
+        rows_rejected = result.rejected.height if rows_rejected is None else rows_rejected
+    prepared = validated.prepared
+    table = prepared.table
+    roles = {c: r for c, r in prepared.ctx.roles.items() if r}
+    findings = validated.findings
+    rows = table.frame.height
+    groups = [FindingGroup(**e) for e in summarize(findings, roles, show_values=show_values)]
+    planned = planned_checks(rules, prepared.ctx) if rules is not None else []
+    columns = [c for c in table.columns if c in prepared.frame.columns]
+    column_stats, quality = _column_stats(
+        table.frame, prepared.frame, columns, roles, findings, prepared.changes, groups
+    )
+    report = Report(
+        source=Source(table.name, table.format, table.encoding, table.delimiter),
+        rows=rows,
+        rows_cleaned=rows_cleaned,
+        rows_rejected=rows_rejected,
+        counts=counts(findings),
+        columns=column_stats,
+        checks=_checks(findings, groups, planned, rows),
+        quality=quality,
+        cells_changed=prepared.changes.select(ROW, "column").unique().height,
+        duplicates=duplicates,
+        values_masked=not show_values,
+    )
+    report.gate = evaluate_gate(report, gate, baseline)
+    return report
+
+
+# --- checks ---------------------------------------------------------------------------------------
+
+
+def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
+    """(rule, column, severity) of every check the rules ran on this file, labelled as the findings
+    label them (crmclean.validate.checks): one column, ``a / b`` for required_any, ``a + b`` for
+    unique. A check whose label drifts still shows, from its findings."""
+    out = []
+    for check in rules.validate_:
+        name, tag = check.name or check.check, check.check  # type: ignore[attr-defined]
+        columns = getattr(check, "columns", None)
+        if columns is not None:
+            resolved = ctx.resolve_many(columns)
+            if resolved:
+                out.append((name, (" / " if tag == "required_any" else " + ").join(resolved), check.severity))
+            continue
+        if tag == "phone_country" and ctx.first_of("country") is None:
+            continue
+        out.extend((name, c, check.severity) for c in ctx.targets(check.column, check.role))
+    return out
+
+
+def _checks(
+    findings: pl.DataFrame, groups: list[FindingGroup], planned: list[tuple[str, str, str]], rows: int
+) -> list[CheckStats]:
+    stats = (
+        findings.group_by(["rule", "column"])
+        .agg(
+            pl.len().alias("count"),
+            pl.col(ROW).n_unique().alias("rows"),
+            pl.col("severity").replace_strict(SEVERITY_RANK, default=0).max().alias("rank"),
+        )
+        .sort(["rows", "count", "rule", "column"], descending=[True, True, False, False])
+    )
+    by_key: dict[tuple[str, str], list[FindingGroup]] = {}
+    for g in groups:
+        by_key.setdefault((g.rule, g.column), []).append(g)
+    names = {v: k for k, v in SEVERITY_RANK.items()}
+    planned_severity: dict[tuple[str, str], str] = {}
+    for rule, column, severity in planned:
+        old = planned_severity.get((rule, column))
+        if old is None or SEVERITY_RANK[severity] > SEVERITY_RANK[old]:
+            planned_severity[(rule, column)] = severity
+    out = []
+    for rule, column, count, n, rank in stats.iter_rows():
+        severity = names.get(rank, "warning")
+        planned_rank = SEVERITY_RANK.get(planned_severity.get((rule, column), ""), 0)
+        severity = names.get(max(rank, planned_rank), severity)
+        out.append(
+            CheckStats(
+                rule, column, severity, count, n, n / rows if rows else 0.0, by_key.get((rule, column), [])
+            )
+        )
+    seen = {(c.rule, c.column) for c in out}
+    for (rule, column), severity in planned_severity.items():
+        if (rule, column) not in seen:
+            out.append(CheckStats(rule, column, severity, 0, 0, 0.0))
+    return out
+
+
+# --- columns and quality --------------------------------------------------------------------------
+
+
+def constituents(label: str, columns: set[str]) -> list[str]:
+    """The columns a findings ``column`` label names: itself, or the parts of ``a / b`` and ``a + b``."""
+    if label in columns:
+        return [label]
+    for sep in (" / ", " + "):
+        parts = label.split(sep)
+        if len(parts) > 1 and all(p in columns for p in parts):
+            return parts
+    return []
+
+
+def _expand(frame: pl.DataFrame, columns: set[str]) -> pl.DataFrame:
+    """(_row, column, ...) with multi-column labels split into one row per column they name."""
+    labels = frame.get_column("column").unique().to_list()
+    mapping = pl.DataFrame(
+        [(label, part) for label in labels for part in constituents(label, columns)],
+        schema={"column": pl.String, "part": pl.String},
+        orient="row",
+    )
+    return frame.join(mapping, on="column", how="inner").drop("column").rename({"part": "column"})
+
+
+def _filled(name: str) -> pl.Expr:
+    return (pl.col(name).cast(pl.String).str.strip_chars().str.len_chars() > 0).fill_null(False)
+
+
+def _column_stats(
+    source: pl.DataFrame,
+    prepared: pl.DataFrame,
+    columns: list[str],
+    roles: dict[str, str],
+    findings: pl.DataFrame,
+    changes: pl.DataFrame,
+    groups: list[FindingGroup],
+) -> tuple[list[ColumnStats], Quality]:
+    names = set(columns)
+    flagged = _expand(findings.select(ROW, "column", "severity"), names)
+    changed = changes.select(ROW, "column").unique()
+    severity = flagged.group_by(["column", "severity"]).agg(pl.len().alias("n"))
+    sev = {(c, s): n for c, s, n in severity.iter_rows()}
+    flag_rows = {
+        c: f.get_column(ROW).unique()
+        for (c,), f in flagged.select(ROW, "column").partition_by("column", as_dict=True).items()
+    }
+    change_rows = {c: f.get_column(ROW) for (c,), f in changed.partition_by("column", as_dict=True).items()}
+    empty = pl.Series(ROW, [], dtype=pl.Int64)
+    exprs = []
+    for i, c in enumerate(columns):
+        filled = _filled(c)
+        bad = pl.col(ROW).is_in(flag_rows.get(c, empty).implode())
+        touched = pl.col(ROW).is_in(change_rows.get(c, empty).implode())
+        exprs += [
+            filled.sum().alias(f"filled{i}"),
+            (filled & bad).sum().alias(f"flagged{i}"),
+            (filled & ~bad & ~touched).sum().alias(f"untouched{i}"),
+        ]
+    after = prepared.select(exprs).row(0, named=True) if exprs else {}
+    before = source.select([_filled(c).sum().alias(c) for c in columns]).row(0, named=True) if columns else {}
+    rows = source.height
+    stats, cells, ready_before, ready_after = [], 0, 0, 0
+    for i, c in enumerate(columns):
+        problems = [Problem(g.message, g.count) for g in groups if g.column == c][:TOP_PROBLEMS]
+        col = ColumnStats(
+            column=c,
+            role=roles.get(c),
+            rows=rows,
+            filled_before=int(before[c]),
+            filled=int(after[f"filled{i}"]),
+            flagged=int(after[f"flagged{i}"]),
+            errors=sev.get((c, "error"), 0),
+            warnings=sev.get((c, "warning"), 0),
+            top_problems=problems,
+        )
+        stats.append(col)
+        if c in roles or not roles:
+            cells += rows
+            ready_after += col.filled - col.flagged
+            ready_before += int(after[f"untouched{i}"])
+    return stats, Quality(cells, ready_before, ready_after)
