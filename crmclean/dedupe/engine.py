@@ -13,6 +13,7 @@ from crmclean.dedupe.learn import fit
 from crmclean.rules.model import DedupeRules
 
 CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE = "cluster_id", "cluster_size", "match_score"
+PAIRS_PER_SLICE = 500_000
 
 
 @dataclass
@@ -44,7 +45,11 @@ def find_duplicates(
     keys = with_rid(keys)
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
     weights = dict(settings.weights)
-    sims = similarities(keys, blocking.pairs)
+    # both records' keys side by side cost far more than the similarities: a slice at a time
+    sims = pl.concat(
+        [similarities(keys, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
+        or [similarities(keys, blocking.pairs)]
+    )
     table, offset = fit(sims, weights) if settings.learn else (None, OFFSET)
     scored = score(sims, weights, table, offset)
     labels, scored = cluster(
