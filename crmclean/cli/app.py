@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.exceptions import Abort, Exit, TyperException
 
 from crmclean import __version__
 from crmclean.errors import CrmcleanError, ExitCode
+from crmclean.mask import mask_email, mask_phone, mask_text
 
 app = typer.Typer(
     name="crmclean",
@@ -50,6 +53,50 @@ def _register() -> None:
     from crmclean.cli import dedupe, profile, run, validate  # noqa: F401  (commands register themselves on `app`)
 
 
+# In messages of exceptions crmclean did not raise (Polars, libraries), what may be row data: quoted
+# literals, email addresses, runs of digits. Polars quotes the values it failed on.
+_VALUES = re.compile(
+    r"""(?P<q>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`)"""
+    r"|(?P<email>[^\s\"'`@\[\](){}<>,;:]+@[^\s\"'`@\[\](){}<>,;:]+)"
+    r"|(?P<digits>\+?\d[\d ()\-./]{4,}\d)"
+)
+
+
+def _mask_values(message: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group("q"):
+            text = m.group("q")
+            return text[0] + mask_text(text[1:-1]) + text[-1]
+        if m.group("email"):
+            return mask_email(m.group("email"))
+        return mask_phone(m.group("digits"))
+
+    return _VALUES.sub(one, message)
+
+
+def debug_traceback(err: BaseException) -> str:
+    """``--debug`` output: the traceback of ``err`` and its causes, never row contents.
+
+    Frames show code, not local variables. Messages of crmclean's own errors are printed as they are
+    (they never quote cell values); other messages (Polars, libraries) have values masked.
+    """
+    chain: list[BaseException] = []
+    exc: BaseException | None = err
+    while exc is not None and all(exc is not seen for seen in chain):
+        chain.append(exc)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    parts = []
+    for exc in reversed(chain):
+        if parts:
+            parts.append("\nwhich led to:\n\n")
+        kind = type(exc)
+        message = str(exc) if isinstance(exc, CrmcleanError) else _mask_values(str(exc))
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(exc.__traceback__))
+        parts.append(f"{kind.__module__}.{kind.__qualname__}: {message}\n")
+    return "".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) the exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -59,10 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="crmclean", standalone_mode=False)
         code = int(result) if isinstance(result, int) else ExitCode.OK
+        if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C during a command into Exit(130)
+            console.print("interrupted", markup=False)
     except CrmcleanError as err:
         if debug:
-            console.print(traceback.format_exc(), markup=False)
-        console.print(f"[bold red]error:[/] {err}", soft_wrap=True, markup=True, emoji=False)
+            console.print(debug_traceback(err), markup=False, emoji=False)
+        # escape: the message quotes paths and header names, which may contain [markup]
+        console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True, markup=True, emoji=False)
         code = err.exit_code
     except Exit as err:
         code = err.exit_code
@@ -80,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         code = ExitCode.OK
     except Exception as err:  # a bug: say so, briefly, without row contents
         if debug:
-            console.print(traceback.format_exc(), markup=False)
+            console.print(debug_traceback(err), markup=False, emoji=False)
         console.print(
             f"[bold red]internal error:[/] {type(err).__name__} "
             "(a bug in crmclean; run again with --debug for the traceback and report it)"

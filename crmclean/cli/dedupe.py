@@ -18,7 +18,7 @@ from crmclean.dedupe.engine import Duplicates
 from crmclean.dedupe.report import pair_rows, review_rows, summary
 from crmclean.errors import ExitCode, UsageError
 from crmclean.io.read import ROW, Table, read_table
-from crmclean.io.write import write_table
+from crmclean.io.write import check_distinct_outputs, write_table
 from crmclean.mask import mask_value
 from crmclean.pipeline import Deduped, dedupe, link
 from crmclean.rules.load import load_rules
@@ -84,6 +84,7 @@ def dedupe_command(
     Zero-config matching works from the detected column roles; tune it under `dedupe:` in the rules
     file (weights, thresholds, blocking, survivorship). Exit 0 whatever is found.
     """
+    check_distinct_outputs([output, pairs, golden, lineage, review])
     loaded = load_rules(rules)
     read = options.read_options(delimiter, encoding, sheet, input_format)
     table = read_table(file, read)

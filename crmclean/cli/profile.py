@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from crmclean.cli import options
@@ -74,5 +75,7 @@ def render(result: Profile, console: Console) -> None:
         length = "" if col.min_length is None else f"{col.min_length}–{col.max_length}"
         shapes = "\n".join(f"{s} ({n:,})" for s, n in col.shapes)
         examples = ", ".join(col.examples)
-        table.add_row(col.column, role, fill, f"{col.distinct:,}", length, shapes, examples)
+        table.add_row(
+            escape(col.column), role, fill, f"{col.distinct:,}", length, escape(shapes), escape(examples)
+        )
     console.print(table)

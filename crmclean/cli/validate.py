@@ -16,7 +16,7 @@ from crmclean.cli.app import app
 from crmclean.errors import ExitCode, UsageError
 from crmclean.init import starter_rules
 from crmclean.io.read import read_table
-from crmclean.io.write import check_not_input, write_bytes_atomic, write_table
+from crmclean.io.write import check_distinct_outputs, check_not_input, write_bytes_atomic, write_table
 from crmclean.pipeline import check_table, clean
 from crmclean.report.baseline import Baseline, load_baseline, save_baseline
 from crmclean.report.console import print_report
@@ -281,6 +281,7 @@ def clean_command(
     request.fmt = None  # stdout may be the data: the terminal report is human, on stderr
     if request.gate is None:
         request.gate = default_gate(quarantine=bool(rejects))
+    check_distinct_outputs([output, rejects, changes, findings, report_file, save_baseline_file])
     table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
     result = clean(table, loaded)
     write = {"encoding": out_encoding, "formulas": escape_formulas, "inputs": [file]}

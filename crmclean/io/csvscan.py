@@ -105,9 +105,52 @@ def _lines(data: bytes) -> pl.Series:
     return frame.get_column("l").fill_null("")
 
 
+def unclosed_quote_error(name: str, line: int) -> InputError:
+    return InputError(
+        "a quoted field is never closed (an unclosed quote, or a stray quote inside an unquoted value) "
+        "in the record starting here",
+        file=name,
+        line=line,
+        hint="close the quote, or escape quotes inside a field by doubling them",
+    )
+
+
+@dataclass(frozen=True)
+class Ragged:
+    """Data records whose field count differs from the header's: how many, and the first one."""
+
+    count: int
+    line: int
+    fields: int
+
+
+def ragged_error(ragged: Ragged, width: int, name: str) -> InputError:
+    more = f" (and {ragged.count - 1} more rows like it)" if ragged.count > 1 else ""
+    return InputError(
+        f"row has {ragged.fields} fields, the header has {width}{more}",
+        file=name,
+        line=ragged.line,
+        hint="a missing or extra delimiter, or an unquoted delimiter inside a value",
+    )
+
+
 def scan(data: bytes, delimiter: str, width: int, name: str) -> Structure:
     """Check that every record has ``width`` fields and every quote closes; locate the first fault."""
-    lines = pl.DataFrame({"l": _lines(data)}).with_row_index("line", offset=1)
+    structure, ragged = scan_records(data, delimiter, width, name)
+    if ragged is not None:
+        raise ragged_error(ragged, width, name)
+    return structure
+
+
+def scan_records(
+    data: bytes, delimiter: str, width: int, name: str, line_offset: int = 0
+) -> tuple[Structure, Ragged | None]:
+    """:func:`scan` without raising for ragged rows: they are counted and the first one returned.
+
+    ``data`` starts with the header record. ``line_offset`` is added to every line reported, for a
+    piece of a larger file (a header followed by a chunk of its records).
+    """
+    lines = pl.DataFrame({"l": _lines(data)}).with_row_index("line", offset=1 + line_offset)
     q = pl.col("l").str.count_matches(QUOTE, literal=True)
     per_line = lines.with_columns(
         q=q,
@@ -117,13 +160,7 @@ def scan(data: bytes, delimiter: str, width: int, name: str) -> Structure:
 
     if per_line.get_column("q").sum() % 2:
         last = per_line.filter(pl.col("start")).get_column("line").max()
-        raise InputError(
-            "a quoted field is never closed (an unclosed quote, or a stray quote inside an unquoted value) "
-            "in the record starting here",
-            file=name,
-            line=int(last),
-            hint="close the quote, or escape quotes inside a field by doubling them",
-        )
+        raise unclosed_quote_error(name, int(last))
 
     # Fields per record: delimiters outside quoted segments, plus one. Most records are one line
     # and are counted in place; only records spanning lines (quoted newlines) are grouped.
@@ -144,19 +181,37 @@ def scan(data: bytes, delimiter: str, width: int, name: str) -> Structure:
     records = pl.concat([singles, multis.cast(singles.schema)]).sort("record")
     data_records = records.slice(1)
     bad = data_records.filter(~pl.col("blank") & (pl.col("fields") != width))
+    ragged = None
     if bad.height:
         first = bad.row(0, named=True)
-        more = f" (and {bad.height - 1} more rows like it)" if bad.height > 1 else ""
-        found = first["fields"]
-        raise InputError(
-            f"row has {found} fields, the header has {width}{more}",
-            file=name,
-            line=int(first["line"]),
-            hint="a missing or extra delimiter, or an unquoted delimiter inside a value",
-        )
+        ragged = Ragged(count=bad.height, line=int(first["line"]), fields=first["fields"])
     blank = data_records.with_row_index("i").filter(pl.col("blank")).get_column("i").to_list()
-    return Structure(
+    structure = Structure(
         records=data_records.height,
         blank=blank,
         start_lines=data_records.get_column("line"),
     )
+    return structure, ragged
+
+
+def record_starts(data: bytes, in_quotes: bool = False) -> tuple[pl.Series, bool]:
+    """Byte offsets in ``data`` (UTF-8 text) where a record starts, and whether ``data`` ends inside a
+    quoted field. Quote-aware, as :func:`scan` counts records: a line starts a record when the quotes
+    before it are balanced, so a newline inside a quoted field is not a boundary. ``in_quotes``: the
+    text before ``data`` left a quoted field open. The position just after a final newline is not
+    included (the next piece's offset 0). Vectorized: no Python loop over lines.
+    """
+    if not data:
+        return pl.Series("offset", [], dtype=pl.Int64), in_quotes
+    text = pl.Series([data], dtype=pl.Binary).cast(pl.String)
+    lines = text.str.split("\n").explode().alias("l")
+    if data.endswith(b"\n"):
+        lines = lines.slice(0, lines.len() - 1)
+    per_line = pl.DataFrame({"l": lines}).select(
+        offset=(pl.col("l").str.len_bytes().cast(pl.Int64) + 1).cum_sum().shift(1, fill_value=0),
+        q=pl.col("l").str.count_matches(QUOTE, literal=True).cast(pl.Int64),
+    )
+    before = per_line.get_column("q").cum_sum() - per_line.get_column("q") + int(in_quotes)
+    starts = per_line.get_column("offset").filter(before % 2 == 0)
+    ends_open = (int(per_line.get_column("q").sum()) + int(in_quotes)) % 2 == 1
+    return starts, ends_open

@@ -92,7 +92,7 @@ def _detect_legacy(raw: bytes, name: str) -> str:
         raise InputError(
             "does not look like text in any supported encoding (binary file?)",
             file=name,
-            hint="pass --encoding if it is text, or --format if it is Excel/Parquet/JSON",
+            hint="pass --encoding if it is text, or --input-format if it is Excel/Parquet/JSON",
         )
     # charset-normalizer often ties (cp1250 and cp1252 decode Portuguese equally "well"); among the
     # near-best candidates, prefer the code page CRM exports use most, in LEGACY_ENCODINGS order.

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import polars.selectors as cs
 
 from crmclean.errors import InputError, UsageError
 from crmclean.io import csvscan
 from crmclean.io.encoding import decode_to_utf8, line_of
-from crmclean.io.header import check_names
+from crmclean.io.header import check_names, shown
 
 ROW = "_row"
 FORMATS = ("csv", "xlsx", "parquet", "json", "ndjson")
@@ -141,7 +142,7 @@ def _sniff_format(raw: bytes) -> str:
 
 
 def _check_magic(raw: bytes, fmt: str, name: str) -> None:
-    """A file must be what its extension (or --format) says."""
+    """A file must be what its extension (or --input-format) says."""
     if not raw:
         raise InputError("the file is empty; expected a header and data rows", file=name)
     actual = _sniff_format(raw)
@@ -150,13 +151,13 @@ def _check_magic(raw: bytes, fmt: str, name: str) -> None:
         raise InputError(
             f"is not {binary[fmt]} (its content does not start like one)",
             file=name,
-            hint="check the file, or pass --format with its real format",
+            hint="check the file, or pass --input-format with its real format",
         )
     if fmt not in binary and actual in binary:
         raise InputError(
             f"looks like {binary[actual]}, not {fmt} text",
             file=name,
-            hint=f"rename it or pass --format {actual}",
+            hint=f"rename it or pass --input-format {actual}",
         )
 
 
@@ -166,22 +167,7 @@ def _check_magic(raw: bytes, fmt: str, name: str) -> None:
 def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
     decoded = decode_to_utf8(raw, name, options.encoding)
     data = decoded.data
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(
-            "contains a NUL byte: not a text export (binary file, or UTF-16 without a byte-order mark?)",
-            file=name,
-            line=line_of(data, nul),
-            hint="pass --encoding utf-16 if it is Excel 'Unicode text'",
-        )
-    bom = data.find("\ufeff".encode())
-    if bom >= 0:
-        raise InputError(
-            "byte-order mark in the middle of the file (were two exports concatenated?)",
-            file=name,
-            line=line_of(data, bom),
-            hint="remove the extra header and mark, or export again",
-        )
+    check_text(data, name)
     if not data.strip():
         raise InputError("the file has no content; expected a header and data rows", file=name)
     delimiter = options.delimiter or csvscan.sniff_delimiter(data)
@@ -194,19 +180,7 @@ def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
             hint="check the delimiter (--delimiter), or split the export",
         )
     structure = csvscan.scan(data, delimiter, len(header), name)
-    try:
-        frame = pl.read_csv(
-            data,
-            separator=delimiter,
-            quote_char=csvscan.QUOTE,
-            has_header=True,
-            new_columns=header,
-            infer_schema=False,
-            empty_string_is_null=False,
-            raise_if_empty=False,
-        )
-    except pl.exceptions.PolarsError as err:
-        raise InputError(f"cannot parse as CSV: {_first_line(err)}", file=name) from None
+    frame = parse_csv(data, name, delimiter, header)
     if frame.height != structure.records:
         raise InputError(
             f"parsed {frame.height} rows but found {structure.records} records; "
@@ -226,20 +200,63 @@ def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
     )
 
 
+def check_text(data: bytes, name: str, first_line: int = 1) -> None:
+    """Refuse decoded text with a NUL byte or a byte-order mark after the start; ``first_line`` is
+    the line ``data`` starts at, for a piece of a larger file."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            "contains a NUL byte: not a text export (binary file, or UTF-16 without a byte-order mark?)",
+            file=name,
+            line=first_line - 1 + line_of(data, nul),
+            hint="pass --encoding utf-16 if it is Excel 'Unicode text'",
+        )
+    bom = data.find("\ufeff".encode())
+    if bom >= 0:
+        raise InputError(
+            "byte-order mark in the middle of the file (were two exports concatenated?)",
+            file=name,
+            line=first_line - 1 + line_of(data, bom),
+            hint="remove the extra header and mark, or export again",
+        )
+
+
+def parse_csv(data: bytes, name: str, delimiter: str, header: list[str]) -> pl.DataFrame:
+    """Parse UTF-8 CSV text that starts with its header into strings ('' kept), after the structure
+    scan; one row per record, blank lines included."""
+    try:
+        return pl.read_csv(
+            data,
+            separator=delimiter,
+            quote_char=csvscan.QUOTE,
+            has_header=True,
+            new_columns=header,
+            infer_schema=False,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as err:
+        raise InputError(f"cannot parse as CSV: {_first_line(err)}", file=name) from None
+
+
 def _first_line(err: Exception) -> str:
     text = str(err).strip().splitlines()
     return text[0] if text else type(err).__name__
 
 
-def _finish(frame: pl.DataFrame, name: str, skip: list[int] | None = None) -> pl.DataFrame:
+def _finish(
+    frame: pl.DataFrame, name: str, skip: list[int] | None = None, first_row: int = 1
+) -> pl.DataFrame:
     """Conventions every reader ends with: ``_row`` Int64 first, strings, '' -> null, blanks out.
 
-    ``skip`` holds 0-based positions of blank records. A ``_row`` column already in the source comes
+    ``skip`` holds 0-based positions of blank records; ``first_row`` numbers the first record (a
+    chunk of a larger file starts further on). A ``_row`` column already in the source comes
     from an earlier crmclean step: it is kept (so chained commands keep pointing at the original
     export) when it holds unique positive whole numbers, and is an error otherwise.
     """
     cols = [c for c in frame.columns if c != ROW]
-    frame = frame.with_columns([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in cols])
+    # cs.by_name, not pl.col: a header may be "*" or "^...$", which pl.col reads as a wildcard or regex
+    frame = frame.with_columns([pl.when(cs.by_name(c) != "").then(cs.by_name(c)).alias(c) for c in cols])
     if ROW in frame.columns:
         given = frame.get_column(ROW)
         rows = given.cast(pl.Int64, strict=False)
@@ -252,18 +269,18 @@ def _finish(frame: pl.DataFrame, name: str, skip: list[int] | None = None) -> pl
             )
         frame = frame.with_columns(rows.alias(ROW))
     else:
-        frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+        frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     if skip:
         keep = pl.int_range(pl.len()).is_in(skip).not_()
         frame = frame.filter(keep)
-    return frame.select([ROW, *cols])
+    return frame.select(cs.by_name(ROW, *cols))
 
 
 def _check_field_sizes(frame: pl.DataFrame, name: str, start_lines: pl.Series | None) -> None:
     cols = [c for c in frame.columns if c != ROW]
     if not cols or frame.height == 0:
         return
-    sizes = frame.select(pl.max_horizontal(pl.col(cols).str.len_bytes().max()).alias("m")).item()
+    sizes = frame.select(pl.max_horizontal(cs.by_name(*cols).str.len_bytes().max()).alias("m")).item()
     if sizes is None or sizes <= MAX_FIELD_BYTES:
         return
     for c in cols:
@@ -271,14 +288,19 @@ def _check_field_sizes(frame: pl.DataFrame, name: str, start_lines: pl.Series | 
         if (lengths.max() or 0) > MAX_FIELD_BYTES:
             idx = int(lengths.arg_max())  # position = 0-based data record, blanks included
             line = int(start_lines[idx]) if start_lines is not None else None
-            raise InputError(
-                f"a value of {lengths[idx]:,} bytes; crmclean accepts cells up to "
-                f"{MAX_FIELD_BYTES:,} bytes (data row {idx + 1})",
-                file=name,
-                line=line,
-                column=c,
-                hint="a broken export: an unclosed quote or binary data in a cell",
-            )
+            raise field_size_error(name, c, int(lengths[idx]), idx, line)
+
+
+def field_size_error(name: str, column: str, size: int, index: int, line: int | None) -> InputError:
+    """A cell over MAX_FIELD_BYTES; ``index`` is its 0-based data record (blanks included)."""
+    return InputError(
+        f"a value of {size:,} bytes; crmclean accepts cells up to "
+        f"{MAX_FIELD_BYTES:,} bytes (data row {index + 1})",
+        file=name,
+        line=line,
+        column=column,
+        hint="a broken export: an unclosed quote or binary data in a cell",
+    )
 
 
 # --- Excel ------------------------------------------------------------------------------------
@@ -331,10 +353,12 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
     check_names(header, name)
     frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
     frame = frame.with_columns(pl.all().cast(pl.String))
-    cols = [c for c in frame.columns if c != ROW]
+    # A row is blank when every cell is, `_row` included: a row crmclean wrote keeps its `_row` even
+    # when all its values are empty, and must not be lost when the file is read back.
+    cols = frame.columns
     blank = (
         frame.with_row_index("i")
-        .filter(pl.all_horizontal(pl.col(cols).is_null() | (pl.col(cols).str.strip_chars() == "")))
+        .filter(pl.all_horizontal(cs.by_name(*cols).is_null() | (cs.by_name(*cols).str.strip_chars() == "")))
         .get_column("i")
         .to_list()
         if cols
@@ -352,7 +376,7 @@ def _stringify(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     nested = [c for c, t in frame.schema.items() if t.is_nested()]
     if nested:
         raise InputError(
-            f"column(s) {', '.join(map(repr, nested))} hold nested values (lists or objects); "
+            f"column(s) {', '.join(repr(shown(c)) for c in nested)} hold nested values (lists or objects); "
             "crmclean reads flat tables",
             file=name,
             hint="flatten the export first",
@@ -388,6 +412,9 @@ def _read_json(raw: bytes, name: str, *, ndjson: bool) -> Table:
 
 
 def _raise_json_error(data: bytes, name: str, *, ndjson: bool) -> None:
+    """Raise a located InputError for JSON Polars could not read. Called while handling the Polars
+    error, every raise here is ``from None``: that error's message quotes the offending value (row
+    data), which ``--debug`` would otherwise print as the context of the traceback."""
     text = data.decode("utf-8")
     if ndjson:
         for number, line in enumerate(text.splitlines(), start=1):
@@ -400,7 +427,7 @@ def _raise_json_error(data: bytes, name: str, *, ndjson: bool) -> None:
                     f"invalid JSON: {err.msg}", file=name, line=number, column=err.colno
                 ) from None
             if not isinstance(value, dict):
-                raise InputError("expected one JSON object per line", file=name, line=number)
+                raise InputError("expected one JSON object per line", file=name, line=number) from None
     else:
         try:
             value = json.loads(text)
@@ -409,8 +436,8 @@ def _raise_json_error(data: bytes, name: str, *, ndjson: bool) -> None:
                 f"invalid JSON: {err.msg}", file=name, line=err.lineno, column=err.colno
             ) from None
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise InputError("expected a JSON array of objects, one per customer", file=name)
-    raise InputError("cannot read the JSON records (mixed value types in one field?)", file=name)
+            raise InputError("expected a JSON array of objects, one per customer", file=name) from None
+    raise InputError("cannot read the JSON records (mixed value types in one field?)", file=name) from None
 
 
 def _check_table(table: Table) -> None:

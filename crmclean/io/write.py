@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polars as pl
+import polars.selectors as cs
 
 from crmclean.errors import OutputError, UsageError
 
@@ -33,6 +36,7 @@ _EXTENSIONS = {
     ".jsonl": "ndjson",
 }
 EXCEL_MAX_ROWS = 1_048_575  # one row for the header
+EXCEL_MAX_CHARS = 32_767  # per cell; xlsxwriter silently truncates longer strings
 
 # A value is a formula for a spreadsheet when it starts with one of these.
 _FORMULA_START = r"^[=+\-@\t\r]"
@@ -52,7 +56,7 @@ def format_for(path: str, fmt: str | None = None) -> str:
     if found is None:
         raise UsageError(
             f"cannot tell the output format from {path!r}",
-            hint=f"use an extension ({', '.join(sorted(_EXTENSIONS))}) or --out-format",
+            hint=f"end the name with one of {', '.join(sorted(_EXTENSIONS))}, or '-' for stdout",
         )
     return found
 
@@ -63,7 +67,7 @@ def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     for name, dtype in frame.schema.items():
         if dtype != pl.String:
             continue
-        col = pl.col(name)
+        col = cs.by_name(name)  # not pl.col: a column may be named "*" or "^...$"
         risky = col.str.contains(_FORMULA_START) & ~col.str.contains(_SAFE)
         exprs.append(pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(name))
     return frame.with_columns(exprs) if exprs else frame
@@ -83,6 +87,22 @@ def check_not_input(target: str, inputs: Iterable[str]) -> None:
                 )
         except FileNotFoundError:
             continue
+
+
+def check_distinct_outputs(targets: Iterable[str | Path | None]) -> None:
+    """Refuse two outputs of one command with the same path (even through a link): the second would
+    replace the first, and its rows would be lost. Call before anything is written."""
+    seen: dict[str, str] = {}
+    for target in targets:
+        if target is None or str(target) == "-":
+            continue
+        key = os.path.realpath(target)
+        if key in seen:
+            raise UsageError(
+                f"{seen[key]!r} and {str(target)!r} are the same file",
+                hint="give each output its own path",
+            )
+        seen[key] = str(target)
 
 
 def write_table(
@@ -107,6 +127,8 @@ def write_table(
             file=target,
             hint="write CSV or Parquet instead",
         )
+    if fmt == "xlsx":
+        _check_excel_cells(frame, target)
     payload = _encode(frame, fmt, encoding, delimiter, target)
     if target == "-":
         sys.stdout.buffer.write(payload)
@@ -115,26 +137,74 @@ def write_table(
     write_bytes_atomic(Path(target), payload)
 
 
+def _check_excel_cells(frame: pl.DataFrame, target: str) -> None:
+    """Refuse a value longer than an Excel cell holds, rather than let it be cut short."""
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not strings or frame.height == 0:
+        return
+    longest = frame.select(cs.by_name(*strings).str.len_chars().max()).row(0)
+    for name, length in zip(strings, longest, strict=True):
+        if length is not None and length > EXCEL_MAX_CHARS:
+            raise OutputError(
+                f"a value of {length:,} characters does not fit in an Excel cell "
+                f"({EXCEL_MAX_CHARS:,} at most)",
+                file=target,
+                column=name,
+                hint="write CSV or Parquet instead",
+            )
+
+
 def write_bytes_atomic(target: Path, payload: bytes) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError("the output folder does not exist", file=str(target))
     if target.is_dir():
         raise OutputError("is a directory, expected a file path", file=str(target))
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except PermissionError:
-        raise OutputError("permission denied: cannot write in the output folder", file=str(target)) from None
-    try:
+        with _sigint_deferred():  # so that `tmp` is known to the cleanup below once the file exists
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException as err:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(err, PermissionError) and tmp is None:
+            raise OutputError(
+                "permission denied: cannot write in the output folder", file=str(target)
+            ) from None
+        if isinstance(err, OSError):  # disk full, read-only file system, quota...
+            raise OutputError(f"cannot write the file: {err.strerror or err}", file=str(target)) from None
         raise
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back for the duration of the block, then deliver it.
+
+    Creating the temporary file and learning its name are two steps; a KeyboardInterrupt between
+    them would leave a file the cleanup does not know about. Only the main thread receives signals,
+    so elsewhere this does nothing.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield  # not the main thread, or a handler installed outside Python that could not be restored
+        return
+    pending: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending:
+            if callable(previous):
+                previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt
+            elif previous == signal.SIG_DFL:
+                signal.raise_signal(signal.SIGINT)
 
 
 def _encode(frame: pl.DataFrame, fmt: str, encoding: str, delimiter: str, target: str) -> bytes:
