@@ -8,6 +8,7 @@ Each stage is a plain function of a frame; nothing here prints or knows about th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -201,10 +202,18 @@ class Ran:
         return self.deduped.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE)
 
 
-def run(table: Table, loaded: LoadedRules) -> Ran:
-    """Read -> fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records."""
+def print_nothing(_step: str) -> None:
+    return None
+
+
+def run(table: Table, loaded: LoadedRules, progress: Callable[[str], object] = print_nothing) -> Ran:
+    """Fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records.
+    ``progress(step)`` is told when each step starts."""
+    progress("filling, normalizing and validating")
     cleaned = clean(table, loaded)
     prepared = cleaned.validated.prepared
     clean_rows = Prepared(prepared.table, prepared.guesses, prepared.ctx, cleaned.cleaned, prepared.changes)
+    progress("finding duplicate customers")
     deduped = dedupe_prepared(clean_rows, loaded)
+    progress("merging golden records")
     return Ran(cleaned, deduped, deduped.golden(loaded))

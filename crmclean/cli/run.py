@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from crmclean.errors import UsageError
 from crmclean.io.read import ROW, read_table
 from crmclean.io.write import write_bytes_atomic, write_table
 from crmclean.mask import mask_value
-from crmclean.pipeline import Ran, run
+from crmclean.pipeline import Ran, print_nothing, run
 from crmclean.report.gate import default_gate
 from crmclean.report.model import ClusterView, Duplicates, build_report
 from crmclean.report.render import render
@@ -131,8 +132,11 @@ def run_command(
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out-dir {out_dir!r} is a file, not a folder")
-    table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
-    ran = run(table, loaded)
+    status_console = terminal_console(stderr=True)
+    live = status_console.is_terminal and not quiet  # a spinner only for a person watching
+    with status_console.status("reading", spinner="dots") if live else nullcontext() as status:
+        table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
+        ran = run(table, loaded, progress=status.update if status is not None else print_nothing)
     cleaned = ran.cleaned
     frames = {
         "cleaned": cleaned.cleaned,
