@@ -1,0 +1,533 @@
+"""Validate and clean a CSV export chunk by chunk, with the results of the eager pipeline.
+
+Per chunk of records: fill, normalize and every check that looks at one row at a time, exactly as
+``pipeline.prepare`` and ``pipeline.validate`` run them (same functions, same rules, one Context for the
+whole file). What needs the whole file is decided on the whole file:
+
+- column roles: pass 1 keeps the sample ``detect_roles`` judges (first distinct values per column);
+- ``unique`` checks (one column or several): only the normalized key columns (and the columns of the
+  check's ``when:``) are kept across chunks, a few bytes per row; after the last chunk the check runs
+  once on all of them, and its findings are merged into each chunk's findings by ``_row``;
+- ``date_order: auto`` needs nothing global: it decides per row from that row's country
+  (``normalize.steps.parse_dates_for_rows``), never per column;
+- ``today`` is read once per run, so a run that passes midnight judges every row on the same day.
+
+Outputs are appended chunk by chunk (crmclean.stream.sink) and renamed into place only after every
+chunk passed the row-conservation check (each chunk: rows in == cleaned + rejected, each row once) and
+the totals agree. Findings and the change log keep the eager order: findings by row (then column, rule,
+message, and the rules' order of checks); the change log by fill/normalize step, then row.
+
+When a ``unique`` check has severity ``error``, which rows are rejected is known only after the last
+chunk: each chunk's read and prepared frames then wait in a spool folder (Arrow IPC files, about the size
+of the input) until the duplicates are known. Memory stays at about one chunk plus the key columns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import polars.selectors as cs
+
+from crmclean import changes as change_log
+from crmclean import pipeline
+from crmclean.context import Context
+from crmclean.fill import apply_fill
+from crmclean.io.read import ROW, ReadOptions, Table
+from crmclean.normalize.phonebook import PhoneBook
+from crmclean.rules.load import LoadedRules
+from crmclean.schema import RoleGuess
+from crmclean.stream import source
+from crmclean.stream.sink import ChunkWriter, can_stream
+from crmclean.summary import EXAMPLES, summarize
+from crmclean.validate import findings as F
+from crmclean.validate.checks import run_check
+
+DEFAULT_CHUNK_ROWS = 100_000
+STREAM_MIN_BYTES = 128 << 20  # CSV from 128 MiB (~540k rows here): eager would peak at ~1.2-1.4 GiB
+GLOBAL_CHECKS = frozenset({"unique"})  # checks whose verdict on a row depends on other rows
+PHONEBOOK_LIMIT = 1_000_000  # parsed (number, region) pairs kept between chunks
+CHECK = "_check"  # position of the check in the rules: ties in the findings order keep rule order
+CHUNK = "_chunk"
+CANDIDATE = "_candidate"
+FINDINGS_ORDER = [ROW, "column", "rule", "message", CHECK]
+
+
+def should_stream(
+    source_path: str | Path,
+    options: ReadOptions | None = None,
+    *,
+    outputs: tuple[str | None, ...] = (),
+    min_bytes: int = STREAM_MIN_BYTES,
+) -> bool:
+    """Whether to validate/clean ``source_path`` in chunks: a CSV file of at least ``min_bytes`` whose
+    outputs (those given) can be appended to (CSV, NDJSON, Parquet). Standard input: never (its size
+    is unknown; pass it to the chunked functions explicitly to stream it)."""
+    if str(source_path) == "-":
+        return False
+    options = options or ReadOptions()
+    path = Path(source_path)
+    try:
+        size = path.stat().st_size
+        if size < min_bytes or not path.is_file():
+            return False
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    from crmclean.io import read
+
+    fmt = options.format or read._format_from_extension(path) or read._sniff_format(head)
+    return fmt == "csv" and all(can_stream(o) for o in outputs if o)
+
+
+def _candidate(columns: list[str]) -> pl.Expr:
+    """A hash of the key that equal keys share whether or not the check ignores case (trimmed, lower
+    case), null where the key is: rows whose candidate occurs once cannot be duplicates."""
+    parts = [cs.by_name(c).str.strip_chars().str.to_lowercase() for c in columns]
+    key = pl.concat_str(parts, separator="\x1f")
+    # fixed seeds: partitions hashed in other processes agree (given the same Polars version)
+    return pl.when(key.is_not_null()).then(key.hash(seed=0))
+
+
+class BoundedPhoneBook(PhoneBook):
+    """The run's phone book, emptied whenever it holds more than ``limit`` parsed pairs: a number seen
+    again in a later chunk is parsed again (same result), and memory stays bounded."""
+
+    def __init__(self, limit: int = PHONEBOOK_LIMIT) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def parse(self, s, region=None, default_region=None):  # type: ignore[no-untyped-def]
+        out = super().parse(s, region, default_region)
+        if self._table is not None and self._table.height > self.limit:
+            self._table = None
+        return out
+
+
+@dataclass
+class ChunkResult:
+    """One chunk's share of the run, for callers that aggregate as they go (reports)."""
+
+    index: int
+    frame: pl.DataFrame  # as read (read_table's frame, these rows)
+    prepared: pl.DataFrame  # filled and normalized
+    changes: pl.DataFrame
+    findings: pl.DataFrame  # final: unique-check findings included
+    cleaned: pl.DataFrame | None = None  # clean only
+    rejected: pl.DataFrame | None = None
+
+
+@dataclass
+class StreamValidated:
+    """What a chunked validate found: counts and a summary; the findings themselves only when kept."""
+
+    table: Table  # name, format, encoding, delimiter, columns, skipped_blank; frame: the role sample
+    guesses: list[RoleGuess]
+    ctx: Context
+    rows: int  # data rows (blank lines excluded), as read_table's frame height
+    chunks: int
+    counts: dict[str, int]  # as crmclean.summary.counts(findings)
+    findings: pl.DataFrame | None = None  # with keep_findings=True
+    _groups: dict[tuple, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def errors(self) -> int:
+        return self.counts["errors"]
+
+    def summary(self, roles: dict[str, str] | None = None, *, show_values: bool = False) -> list[dict]:
+        """``crmclean.summary.summarize(findings, roles)`` of all findings, from per-chunk parts."""
+        roles = self.ctx.roles if roles is None else roles
+        if not self._groups:
+            return summarize(F.empty(), roles, show_values=show_values)
+        reduced = pl.DataFrame(
+            [
+                {
+                    ROW: g["first_row"],
+                    "column": k[0],
+                    "rule": k[1],
+                    "severity": k[2],
+                    "message": k[3],
+                    "value": v,
+                }
+                for k, g in self._groups.items()
+                for v in (g["examples"] or [None])
+            ],
+            schema=F.SCHEMA,
+        )
+        entries = summarize(reduced, roles, show_values=show_values)
+        for e in entries:
+            e["count"] = self._groups[(e["column"], e["rule"], e["severity"], e["message"])]["count"]
+        order = pl.DataFrame(
+            {
+                "i": range(len(entries)),
+                "count": [e["count"] for e in entries],
+                "column": [e["column"] for e in entries],
+                "rule": [e["rule"] for e in entries],
+                "message": [e["message"] for e in entries],
+            }
+        ).sort(["count", "column", "rule", "message"], descending=[True, False, False, False])
+        return [entries[i] for i in order.get_column("i")]
+
+    def _add(self, final: pl.DataFrame) -> None:
+        severity = final.get_column("severity")
+        self.counts["findings"] += final.height
+        self.counts["errors"] += int((severity == "error").sum())
+        self.counts["warnings"] += int((severity == "warning").sum())
+        self.counts["rows_with_errors"] += (
+            final.filter(pl.col("severity") == "error").get_column(ROW).n_unique()
+        )
+        for e in summarize(final, {}, show_values=True):
+            key = (e["column"], e["rule"], e["severity"], e["message"])
+            g = self._groups.get(key)
+            if g is None:
+                self._groups[key] = {
+                    "count": e["count"],
+                    "first_row": e["first_row"],
+                    "examples": e["examples"],
+                }
+                continue
+            g["count"] += e["count"]
+            g["first_row"] = min(g["first_row"], e["first_row"])
+            if len(g["examples"]) < EXAMPLES:
+                g["examples"] = list(dict.fromkeys([*g["examples"], *e["examples"]]))[:EXAMPLES]
+
+
+@dataclass
+class StreamCleaned(StreamValidated):
+    rows_cleaned: int = 0
+    rows_rejected: int = 0
+    changes: int = 0  # cells changed (rows of the change log)
+
+
+def validate_file(
+    path: str | Path,
+    loaded: LoadedRules,
+    options: ReadOptions | None = None,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    findings: str | None = None,
+    keep_findings: bool = False,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
+    spool_dir: str | Path | None = None,
+) -> StreamValidated:
+    """``pipeline.check_table(read_table(path, options), loaded)``, a chunk of ``chunk_rows`` records at a
+    time: same findings, in the same order. ``findings``: also write them there (any format
+    crmclean.stream.sink appends to), atomically. ``keep_findings``: keep them in the result too
+    (memory: the findings). ``on_chunk`` gets each chunk's frames and final findings."""
+    plan = source.plan(path, options, chunk_rows)
+    try:
+        writers = {"findings": findings}
+        return _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir).run()
+    finally:
+        plan.close()
+
+
+def clean_file(
+    path: str | Path,
+    loaded: LoadedRules,
+    options: ReadOptions | None = None,
+    *,
+    output: str,
+    rejects: str | None = None,
+    changes: str | None = None,
+    findings: str | None = None,
+    out_encoding: str = "utf-8",
+    escape_formulas: bool = True,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    keep_findings: bool = False,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
+    spool_dir: str | Path | None = None,
+) -> StreamCleaned:
+    """``pipeline.clean`` plus ``write_table`` of its outputs, a chunk at a time: the same rows in
+    ``output`` (cleaned) and ``rejects`` (original values + ``_reasons``), the same change log and
+    findings, byte for byte in CSV and NDJSON. Nothing is written unless every row lands in exactly
+    one of cleaned or rejected; rows with errors are left out of ``output`` whether or not ``rejects``
+    is given (as ``clean`` does)."""
+    plan = source.plan(path, options, chunk_rows)
+    try:
+        writers = {"cleaned": output, "rejected": rejects, "changes": changes, "findings": findings}
+        write = {"encoding": out_encoding, "formulas": escape_formulas}
+        run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write)
+        return run.run()  # type: ignore[return-value]
+    finally:
+        plan.close()
+
+
+def pin_today(loaded: LoadedRules) -> LoadedRules:
+    """``loaded`` with ``settings.today`` set (to today, unless the rules set it): one day for the run."""
+    settings = loaded.rules.settings
+    if settings.today is not None:
+        return loaded
+    rules = loaded.rules.model_copy(update={"settings": settings.model_copy(update={"today": date.today()})})
+    return dataclasses.replace(loaded, rules=rules)
+
+
+class _Run:
+    def __init__(
+        self,
+        plan: source.Plan,
+        loaded: LoadedRules,
+        targets: dict[str, str | None],
+        inputs: list[str],
+        keep_findings: bool,
+        on_chunk: Callable[[ChunkResult], None] | None,
+        spool_dir: str | Path | None,
+        write: dict | None = None,
+    ) -> None:
+        self.plan, self.loaded = plan, pin_today(loaded)
+        self.clean = "cleaned" in targets
+        self.keep, self.on_chunk, self.spool_dir = keep_findings, on_chunk, spool_dir
+        table = plan.table()
+        self.guesses, self.ctx = pipeline.make_context(table, self.loaded)
+        self.ctx.phones = BoundedPhoneBook()
+        kind = StreamCleaned if self.clean else StreamValidated
+        counts = {"findings": 0, "errors": 0, "warnings": 0, "rows_with_errors": 0}
+        self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), counts)
+        self.checks = self.loaded.rules.validate_
+        self.global_checks = [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
+        self.key_columns: dict[int, list[str]] = {}
+        self.keys: dict[int, list[pl.DataFrame]] = {i: [] for i in self.global_checks}
+        self.segments: dict[tuple, dict[tuple[str, str], int]] = {}  # step -> (column, rule) -> segment
+        self.defer_findings = bool(self.global_checks)
+        self.defer_rows = self.clean and any(self.checks[i].severity == "error" for i in self.global_checks)
+        self.in_order = plan.monotonic  # chunk order is _row order: append, else sort at the end
+        self.kept: list[pl.DataFrame] = []  # final findings (keep_findings, or rows out of order)
+        self.kept_rejected: list[pl.DataFrame] = []
+        self.rows_in = 0
+        write = write or {}
+        self.writers: dict[str, ChunkWriter] = {}
+        try:
+            for role, target in targets.items():
+                if target:
+                    self.writers[role] = ChunkWriter(target, inputs=inputs, **write)
+            if "changes" in self.writers:  # the header, even when nothing changes
+                self.writers["changes"].append(change_log.empty())
+        except BaseException:
+            self._abort()
+            raise
+
+    # -- the run
+
+    def run(self) -> StreamValidated:
+        spool = tempfile.TemporaryDirectory(prefix="crmclean-spool-", dir=self.spool_dir)
+        try:
+            self.spool = Path(spool.name)
+            for chunk, frame in source.chunks(self.plan):
+                self._chunk(chunk.index, frame)
+            if self.defer_findings:
+                self._finalize()
+            self._totals()
+            for writer in self.writers.values():
+                writer.commit()
+        except BaseException:
+            self._abort()
+            raise
+        finally:
+            spool.cleanup()
+        if self.keep:
+            self.result.findings = self._all_findings()
+        return self.result
+
+    def _abort(self) -> None:
+        for writer in self.writers.values():
+            with contextlib.suppress(Exception):
+                writer.abort()
+
+    def _chunk(self, index: int, frame: pl.DataFrame) -> None:
+        prepared, logs = self._prepare(frame)
+        changes = pl.concat([log for _, log in logs]) if logs else change_log.empty()
+        if "changes" in self.writers:
+            for segment, log in logs:
+                self.writers["changes"].append(log, segment)
+        if self.clean:
+            self.result.changes += changes.height  # type: ignore[attr-defined]
+        partial = self._validate(prepared, index)
+        if not self.defer_findings:
+            self._emit(index, frame, prepared, changes, self._final(partial, None))
+            return
+        partial.write_ipc(self.spool / f"findings-{index}.arrow")
+        if self.clean and not self.defer_rows:  # the unique checks only warn: rows are decided now
+            self._rows(frame, prepared, partial)
+        if self.defer_rows or self.on_chunk:
+            frame.write_ipc(self.spool / f"frame-{index}.arrow")
+            prepared.write_ipc(self.spool / f"prepared-{index}.arrow")
+            changes.write_ipc(self.spool / f"changes-{index}.arrow")
+
+    def _prepare(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, pl.DataFrame]]]:
+        """pipeline.prepare's fill and normalize, one rule at a time so that each step's change log
+        stays apart (the log's order is step, then row, over the whole file)."""
+        ctx, rules, logs = self.ctx, self.loaded.rules, []
+        for i, rule in enumerate(rules.fill):
+            frame, log = apply_fill(frame, [rule], ctx, self.loaded.base)
+            parts = self._segments(("fill", i), [(c, None) for c in ctx.targets(rule.column, rule.role)])
+            logs.extend(self._split(log, parts, by_rule=False))
+        for i, rule in enumerate(rules.normalize):
+            frame, log = pipeline.normalize(frame, [rule], ctx)
+            targets = ctx.targets(rule.column, rule.role)
+            steps = [(c, f"normalize:{step}") for c in targets for step in rule.steps]
+            logs.extend(self._split(log, self._segments(("normalize", i), steps), by_rule=True))
+        return frame, logs
+
+    def _segments(self, step: tuple, keys: list[tuple[str, str | None]]) -> dict[tuple, int]:
+        """Segment numbers of a rule's change-log parts, in the order the eager pipeline logs them."""
+        found = self.segments.get(step)
+        if found is None:
+            start = sum(len(v) for v in self.segments.values())
+            found = {}
+            for key in keys:  # the same step twice on a column in one rule: one part (documented)
+                found.setdefault(key, start + len(found))
+            self.segments[step] = found
+        return found
+
+    @staticmethod
+    def _split(
+        log: pl.DataFrame, parts: dict[tuple, int], *, by_rule: bool
+    ) -> list[tuple[int, pl.DataFrame]]:
+        if log.height == 0:
+            return []
+        keys = ["column", "rule"] if by_rule else ["column"]
+        out = []
+        for key, part in log.partition_by(keys, maintain_order=True, as_dict=True).items():
+            segment = parts[(key[0], key[1] if by_rule else None)]
+            out.append((segment, part))
+        return sorted(out, key=lambda p: p[0])
+
+    def _validate(self, prepared: pl.DataFrame, index: int) -> pl.DataFrame:
+        """Every check in rules order; ``unique`` checks keep their key columns for the end."""
+        parts = [F.empty().with_columns(pl.lit(0, pl.Int32).alias(CHECK))]
+        for i, check in enumerate(self.checks):
+            if i in self.keys:
+                keys, columns = self._keys_of(i)
+                if keys:
+                    self.keys[i].append(
+                        prepared.select(
+                            cs.by_name(ROW, *columns),
+                            pl.lit(index, pl.UInt32).alias(CHUNK),
+                            _candidate(keys).alias(CANDIDATE),
+                        )
+                    )
+                continue
+            found = run_check(prepared, check, self.ctx)
+            parts.append(found.with_columns(pl.lit(i, pl.Int32).alias(CHECK)))
+        return pl.concat(parts)
+
+    def _keys_of(self, i: int) -> tuple[list[str], list[str]]:
+        """The unique check's key columns, and those plus the columns its ``when:`` reads."""
+        found = self.key_columns.get(i)
+        if found is None:
+            check = self.checks[i]
+            keys = self.ctx.resolve_many(check.columns, "check `unique`")  # type: ignore[attr-defined]
+            when = self.ctx.condition(check.when).meta.root_names() if keys else []
+            found = self.key_columns[i] = (keys, [c for c in dict.fromkeys([*keys, *when]) if c != ROW])
+        return found
+
+    def _final(self, partial: pl.DataFrame, global_part: pl.DataFrame | None) -> pl.DataFrame:
+        parts = [partial] if global_part is None else [partial, global_part]
+        return pl.concat(parts).sort(FINDINGS_ORDER, maintain_order=True)
+
+    def _finalize(self) -> None:
+        """The unique checks on all key columns; their findings go to the chunks their rows are in."""
+        found = [F.empty().with_columns(pl.lit(0, pl.Int32).alias(CHECK), pl.lit(0, pl.UInt32).alias(CHUNK))]
+        for i in self.global_checks:
+            if not self.keys[i]:
+                continue
+            keys = pl.concat(self.keys[i])
+            self.keys[i] = []
+            # Only rows whose candidate key occurs twice can be duplicates: the check runs on those,
+            # not on every row (its group-by of all keys would hold a list per row of the file).
+            keys = keys.filter(pl.col(CANDIDATE).is_duplicated() & pl.col(CANDIDATE).is_not_null())
+            where = keys.select(ROW, CHUNK)
+            result = run_check(keys.drop(CHUNK, CANDIDATE), self.checks[i], self.ctx)
+            result = result.with_columns(pl.lit(i, pl.Int32).alias(CHECK))
+            found.append(result.join(where, on=ROW, how="left", maintain_order="left"))
+        by_chunk = pl.concat(found).partition_by(CHUNK, as_dict=True, include_key=False)
+        for chunk in self.plan.chunks:
+            partial = pl.read_ipc(self.spool / f"findings-{chunk.index}.arrow")
+            final = self._final(partial, by_chunk.pop((chunk.index,), None))
+            frame = prepared = changes = None
+            if self.defer_rows or self.on_chunk:
+                frame = pl.read_ipc(self.spool / f"frame-{chunk.index}.arrow")
+                prepared = pl.read_ipc(self.spool / f"prepared-{chunk.index}.arrow")
+                changes = pl.read_ipc(self.spool / f"changes-{chunk.index}.arrow")
+            self._emit(chunk.index, frame, prepared, changes, final, rows=self.defer_rows)
+            for name in ("findings", "frame", "prepared", "changes"):
+                (self.spool / f"{name}-{chunk.index}.arrow").unlink(missing_ok=True)
+
+    def _emit(self, index, frame, prepared, changes, final: pl.DataFrame, rows: bool = True) -> None:
+        """A chunk's final findings (and, for clean, its rows) to the outputs."""
+        self.result._add(final)
+        out = final.drop(CHECK)
+        if self.in_order:
+            if "findings" in self.writers:
+                self.writers["findings"].append(out)
+            if self.keep:
+                self.kept.append(final)
+        else:
+            self.kept.append(final)
+        cleaned = rejected = None
+        if self.clean and rows:
+            cleaned, rejected = self._rows(frame, prepared, final)
+        if self.on_chunk is not None:
+            self.on_chunk(ChunkResult(index, frame, prepared, changes, out, cleaned, rejected))
+
+    def _rows(self, frame: pl.DataFrame, prepared: pl.DataFrame, found: pl.DataFrame):
+        """pipeline.clean's split, on one chunk: errors -> rejects (as read + reasons), others cleaned."""
+        errors = found.filter(pl.col("severity") == "error")
+        reasons = errors.group_by(ROW).agg(
+            pl.format("{}: {}", "column", "message")
+            .unique(maintain_order=True)
+            .str.join("; ")
+            .alias(pipeline.REASONS)
+        )
+        bad_rows = reasons.get_column(ROW)
+        cleaned = prepared.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+        rejected = frame.join(reasons, on=ROW, how="inner", maintain_order="left").sort(ROW)
+        pipeline.check_conservation(frame, cleaned, rejected)
+        self.rows_in += frame.height
+        result: StreamCleaned = self.result  # type: ignore[assignment]
+        result.rows_cleaned += cleaned.height
+        result.rows_rejected += rejected.height
+        self.writers["cleaned"].append(cleaned)
+        if "rejected" in self.writers:
+            if self.in_order:
+                self.writers["rejected"].append(rejected)
+            else:
+                self.kept_rejected.append(rejected)
+        return cleaned, rejected
+
+    def _all_findings(self) -> pl.DataFrame:
+        if not self.kept:
+            return F.empty()
+        return pl.concat(self.kept).sort(FINDINGS_ORDER, maintain_order=True).drop(CHECK)
+
+    def _totals(self) -> None:
+        """Rows out of order (a ``_row`` column from an earlier step, not ascending): sorted outputs,
+        as the eager pipeline sorts them; then the row totals."""
+        if not self.in_order:
+            findings = self._all_findings()
+            self.result._groups = {}
+            for key in ("findings", "errors", "warnings", "rows_with_errors"):
+                self.result.counts[key] = 0
+            self.result._add(findings.with_columns(pl.lit(0, pl.Int32).alias(CHECK)))
+            if "findings" in self.writers:
+                self.writers["findings"].append(findings)
+            if "rejected" in self.writers:
+                rejected = pl.concat(self.kept_rejected).sort(ROW) if self.kept_rejected else None
+                if rejected is not None:
+                    self.writers["rejected"].append(rejected)
+            if not self.keep:
+                self.kept = []
+        if self.clean:
+            result: StreamCleaned = self.result  # type: ignore[assignment]
+            if self.rows_in != self.plan.rows or result.rows_cleaned + result.rows_rejected != self.rows_in:
+                raise pipeline.ConservationError(
+                    f"row conservation failed: {self.plan.rows} rows in, {result.rows_cleaned} cleaned + "
+                    f"{result.rows_rejected} rejected; nothing was written"
+                )
