@@ -11,7 +11,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from crmclean.cli import options
+from crmclean import stream
+from crmclean.cli import options, streaming
 from crmclean.cli.app import app
 from crmclean.errors import ExitCode, UsageError
 from crmclean.init import starter_rules
@@ -205,7 +206,13 @@ def validate_command(
         tolerance=baseline_tolerance,
         no_fail=no_fail,
     )
-    table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
+    read = options.read_options(delimiter, encoding, sheet, input_format)
+    if streaming.wanted(file, read, request, (findings,)):
+        result = stream.validate_file(file, loaded, read, findings=findings)
+        if not quiet:
+            streaming.print_summary(result, terminal_console(), show_values)
+        return streaming.exit_code(result.errors > 0, no_fail)
+    table = read_table(file, read)
     validated = check_table(table, loaded)
     if findings:
         write_table(validated.findings, findings, inputs=[file])
@@ -279,10 +286,27 @@ def clean_command(
     if fmt is not None and not report_file:
         raise UsageError("clean prints its report on stderr as text; --format applies to --report FILE")
     request.fmt = None  # stdout may be the data: the terminal report is human, on stderr
+    check_distinct_outputs([output, rejects, changes, findings, report_file, save_baseline_file])
+    read = options.read_options(delimiter, encoding, sheet, input_format)
+    if streaming.wanted(file, read, request, (output, rejects, changes, findings)):
+        streamed = stream.clean_file(
+            file,
+            loaded,
+            read,
+            output=output,
+            rejects=rejects,
+            changes=changes,
+            findings=findings,
+            out_encoding=out_encoding,
+            escape_formulas=escape_formulas,
+        )
+        if not quiet:
+            counts = f" · {streamed.rows_cleaned:,} cleaned · {streamed.rows_rejected:,} rejected"
+            streaming.print_summary(streamed, terminal_console(stderr=True), show_values, counts)
+        return streaming.exit_code(streamed.rows_rejected > 0 and not rejects, no_fail)
     if request.gate is None:
         request.gate = default_gate(quarantine=bool(rejects))
-    check_distinct_outputs([output, rejects, changes, findings, report_file, save_baseline_file])
-    table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
+    table = read_table(file, read)
     result = clean(table, loaded)
     write = {"encoding": out_encoding, "formulas": escape_formulas, "inputs": [file]}
     write_table(result.cleaned, output, **write)
