@@ -50,12 +50,15 @@ _LOOSE_FROM = ["x", "kh", "ph", "ck", "w", "y", "j", *[c + c for c in "abcdefghi
 _LOOSE_TO = ["ks", "h", "f", "k", "v", "i", "i", *list("abcdefghiklmnoprstuvz")]
 
 
-def loose_expr(e: pl.Expr) -> pl.Expr:
-    """Collapse spelling variants of a Latin ``[a-z0-9 ]`` key (see _LOOSE_FROM). Three rounds reach
-    the fixed point (``cx`` -> ``cks`` -> ``ks``), so a loosened key loosens to itself."""
-    for _ in range(3):
-        e = e.str.replace_many(_LOOSE_FROM, _LOOSE_TO)
-    return e
+def loose(s: pl.Series) -> pl.Series:
+    """Collapse spelling variants of Latin ``[a-z0-9 ]`` keys (see _LOOSE_FROM), repeated until
+    nothing changes (``cx`` -> ``cks`` -> ``ks``; ``vwvwv`` -> ``vvvvv`` -> ``vvv`` -> ``vv`` -> ``v``),
+    so a loosened key loosens to itself."""
+    while True:
+        out = s.str.replace_many(_LOOSE_FROM, _LOOSE_TO)
+        if out.equals(s, null_equal=True):
+            return out
+        s = out
 
 
 def name_key(s: pl.Series) -> pl.Series:
@@ -63,7 +66,7 @@ def name_key(s: pl.Series) -> pl.Series:
 
     def per_unique(u: pl.Series) -> pl.Series:
         latin = transliterate(u)
-        return pl.select(loose_expr(pl.lit(latin))).to_series().replace("", None)
+        return loose(latin).replace("", None)
 
     return map_unique_series(s.cast(pl.String), per_unique).alias(s.name)
 
@@ -106,7 +109,7 @@ def street_terms() -> frozenset[str]:
 
 
 def _street_unique(u: pl.Series) -> pl.DataFrame:
-    latin = pl.select(loose_expr(pl.lit(transliterate(u)))).to_series()
+    latin = loose(transliterate(u))
     tokens = latin.str.split(" ")
     number = pl.element().str.contains(r"^\d")
     words = tokens.list.eval(pl.element().filter(~number & ~pl.element().is_in(list(street_terms()))))

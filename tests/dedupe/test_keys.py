@@ -5,7 +5,7 @@ Latin keys are also loosened (double letters single, y -> i, x -> ks...), hence 
 from __future__ import annotations
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crmclean.context import Context
@@ -129,6 +129,8 @@ def test_any_text_gives_keys_without_error(values):
 
 
 @settings(max_examples=300, deadline=None)
+@example("VWVWV")  # runs of one letter halve per round: loosening repeats until nothing changes
+@example("CX")
 @given(st.one_of(st.text(max_size=30), st.text(alphabet="abcehijkpqstwxy ", max_size=20)))
 def test_name_key_is_idempotent(text):
     once = name_key(pl.Series([text], dtype=pl.String))
