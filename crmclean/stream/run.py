@@ -6,8 +6,9 @@ whole file). What needs the whole file is decided on the whole file:
 
 - column roles: pass 1 keeps the sample ``detect_roles`` judges (first distinct values per column);
 - ``unique`` checks (one column or several): only the normalized key columns (and the columns of the
-  check's ``when:``) are kept across chunks, a few bytes per row; after the last chunk the check runs
-  once on all of them, and its findings are merged into each chunk's findings by ``_row``;
+  check's ``when:``) are kept across chunks, with a hash of the key, a few bytes per row; after the
+  last chunk the check runs once, on the rows whose key hash occurs more than once (a superset of the
+  duplicates), and its findings are merged into each chunk's findings by ``_row``;
 - ``date_order: auto`` needs nothing global: it decides per row from that row's country
   (``normalize.steps.parse_dates_for_rows``), never per column;
 - ``today`` is read once per run, so a run that passes midnight judges every row on the same day.
