@@ -82,7 +82,7 @@ def _codes(values: list[str]) -> str:
 
 
 def render_html(report: Report) -> str:
-    gate, src, c, q = report.gate, report.source, report.counts, report.quality
+    gate, src, q, dup = report.gate, report.source, report.quality, report.duplicates
     masked = "masked" if report.values_masked else "shown unmasked (--show-values)"
     out = [
         "<!DOCTYPE html>",
@@ -98,26 +98,8 @@ def render_html(report: Report) -> str:
     ]
     summary = [
         ["source", _e(", ".join(x for x in (src.format, src.encoding) if x))],
-        ["rows in", f"{report.rows:,}"],
     ]
-    if report.rows_cleaned is not None:
-        summary.append(["rows cleaned", f"{report.rows_cleaned:,}"])
-    if report.rows_rejected is not None:
-        summary.append(["rows rejected", f"{report.rows_rejected:,}"])
-    summary += [
-        ["errors", f"{c['errors']:,} in {c['rows_with_errors']:,} rows"],
-        ["warnings", f"{c['warnings']:,}"],
-        ["cells filled or normalized", f"{report.cells_changed:,}"],
-    ]
-    dup = report.duplicates
-    if dup is not None:
-        summary.append(
-            [
-                "duplicates found",
-                f"{dup.duplicate_records:,} in {dup.clusters:,} clusters ({_e(pct(dup.share))})",
-            ]
-        )
-    summary.append(["quality (cells ready)", f"{_e(pct(q.before))} → {_e(pct(q.after))}"])
+    summary += [[_e(label), _e(value)] for label, value in report.summary_rows()]
     out += [
         "<h2>Summary</h2>",
         _table(["", "value"], summary),

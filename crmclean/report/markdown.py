@@ -46,27 +46,9 @@ def render_markdown(report: Report) -> str:
     gate = report.gate
     src = report.source
     lines = [f"## {ICON[gate.verdict]} crmclean: {text(src.name)} — {VERDICT[gate.verdict]}", ""]
-    c = report.counts
-    summary = [
-        ["rows in", f"{report.rows:,}"],
-    ]
-    if report.rows_cleaned is not None:
-        summary.append(["rows cleaned", f"{report.rows_cleaned:,}"])
-    if report.rows_rejected is not None:
-        summary.append(["rows rejected", f"{report.rows_rejected:,}"])
-    summary += [
-        ["errors", f"{c['errors']:,} in {c['rows_with_errors']:,} rows"],
-        ["warnings", f"{c['warnings']:,}"],
-        ["cells filled or normalized", f"{report.cells_changed:,}"],
-    ]
-    dup = report.duplicates
-    if dup is not None:
-        summary.append(
-            ["duplicates found", f"{dup.duplicate_records:,} in {dup.clusters:,} clusters ({pct(dup.share)})"]
-        )
-    q = report.quality
-    summary.append(["quality (cells ready)", f"{pct(q.before)} → {pct(q.after)}"])
-    summary.append(["gate", f"{ICON[gate.verdict]} {VERDICT[gate.verdict]}"])
+    summary = report.summary_rows()
+    q, dup = report.quality, report.duplicates
+    summary.append(("gate", f"{ICON[gate.verdict]} {VERDICT[gate.verdict]}"))
     lines += _table(["", "value"], [[a, b] for a, b in summary], "lr")
 
     if gate.items:

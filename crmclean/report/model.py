@@ -28,7 +28,7 @@ import polars as pl
 
 from crmclean import __version__
 from crmclean.io.read import ROW
-from crmclean.report.gate import Gate, GateResult, evaluate_gate
+from crmclean.report.gate import Gate, GateResult, evaluate_gate, pct
 from crmclean.summary import counts, summarize
 
 if TYPE_CHECKING:
@@ -192,6 +192,30 @@ class Report:
 
     def exit_code(self, *, no_fail: bool = False) -> int:
         return int(self.gate.exit_code(no_fail=no_fail))
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        """The summary as (label, value) text pairs, shared by the Markdown and HTML tables."""
+        c = self.counts
+        rows = [("rows in", f"{self.rows:,}")]
+        if self.rows_cleaned is not None:
+            rows.append(("rows cleaned", f"{self.rows_cleaned:,}"))
+        if self.rows_rejected is not None:
+            rows.append(("rows rejected", f"{self.rows_rejected:,}"))
+        rows += [
+            ("errors", f"{c['errors']:,} in {c['rows_with_errors']:,} rows"),
+            ("warnings", f"{c['warnings']:,}"),
+            ("cells filled or normalized", f"{self.cells_changed:,}"),
+        ]
+        dup = self.duplicates
+        if dup is not None:
+            rows.append(
+                (
+                    "duplicates found",
+                    f"{dup.duplicate_records:,} in {dup.clusters:,} clusters ({pct(dup.share)})",
+                )
+            )
+        rows.append(("quality (cells ready)", f"{pct(self.quality.before)} → {pct(self.quality.after)}"))
+        return rows
 
     @property
     def groups(self) -> list[FindingGroup]:
