@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 
 import polars as pl
 import typer
@@ -22,11 +21,6 @@ from crmclean.io.write import check_distinct_outputs, write_table
 from crmclean.mask import mask_value
 from crmclean.pipeline import Deduped, dedupe, link
 from crmclean.rules.load import load_rules
-
-
-class DedupeFormat(StrEnum):
-    human = "human"
-    json = "json"
 
 
 @app.command("dedupe")
@@ -63,8 +57,8 @@ def dedupe_command(
         "--review",
         help="Pairs in the review band (not merged), both records' identity fields side by side.",
     ),
-    fmt: DedupeFormat = typer.Option(
-        DedupeFormat.human, "--format", "-f", help="Summary on stderr (human) or JSON on stdout."
+    fmt: options.HumanOrJson = typer.Option(
+        options.HumanOrJson.human, "--format", "-f", help="Summary on stderr (human) or JSON on stdout."
     ),
     out_encoding: str = typer.Option("utf-8", "--out-encoding", help="Encoding of CSV outputs."),
     escape_formulas: bool = typer.Option(
@@ -114,7 +108,7 @@ def dedupe_command(
     if review:
         write_table(review_rows(found, frames), review, **write)
     info = summary(found, table.frame.height, annotated if against is not None else None)
-    if fmt is DedupeFormat.json:
+    if fmt is options.HumanOrJson.json:
         typer.echo(json.dumps({"version": 1, "input": table.name, **info}, ensure_ascii=False, indent=2))
     elif not quiet:
         _print_summary(info, table.name, stderr_console())

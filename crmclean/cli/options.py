@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import typer
 
 from crmclean.io.read import ReadOptions
+
+
+class HumanOrJson(StrEnum):
+    """--format of the commands whose output is a table for people or JSON for machines."""
+
+    human = "human"
+    json = "json"
+
 
 InputFile = typer.Argument(
     ..., help="The export to read: .csv/.tsv/.txt, .xlsx, .parquet, .json, .ndjson; '-' reads stdin."

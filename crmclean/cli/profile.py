@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -16,16 +15,11 @@ from crmclean.io.read import read_table
 from crmclean.profile import Profile, profile_table
 
 
-class ProfileFormat(StrEnum):
-    human = "human"
-    json = "json"
-
-
 @app.command("profile")
 def profile_command(
     file: str = options.InputFile,
-    fmt: ProfileFormat = typer.Option(
-        ProfileFormat.human, "--format", "-f", help="human: a table; json: for machines (stdout)."
+    fmt: options.HumanOrJson = typer.Option(
+        options.HumanOrJson.human, "--format", "-f", help="human: a table; json: for machines (stdout)."
     ),
     show_values: bool = options.ShowValues,
     delimiter: str | None = options.Delimiter,
@@ -36,7 +30,7 @@ def profile_command(
     """Profile every column: detected role, fill rate, distinct values, common shapes, lengths."""
     table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
     result = profile_table(table, show_values=show_values)
-    if fmt is ProfileFormat.json:
+    if fmt is options.HumanOrJson.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         render(result, Console(highlight=False))
