@@ -22,6 +22,7 @@ from crmclean.cli.validate import (
     ToleranceOption,
     emit_report,
     report_request,
+    rules_with,
     terminal_console,
 )
 from crmclean.dedupe.report import summary
@@ -33,7 +34,6 @@ from crmclean.pipeline import Ran, print_nothing, run
 from crmclean.report.gate import default_gate
 from crmclean.report.model import ClusterView, Duplicates, build_report
 from crmclean.report.render import render
-from crmclean.rules.load import load_rules
 
 
 class OutFormat(StrEnum):
@@ -111,9 +111,7 @@ def run_command(
     report.html; prints the report. Rows with errors are quarantined in rejects, so they warn; a
     `gate:` section or --gate-fail decides what fails (exit 1). See docs/report.md.
     """
-    loaded = load_rules(rules)
-    if check_dns:
-        loaded.rules.settings.check_dns = True
+    loaded = rules_with(rules, check_dns)
     request = report_request(
         source=file,
         loaded=loaded,

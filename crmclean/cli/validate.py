@@ -159,6 +159,14 @@ def emit_report(report: Report, request: ReportRequest, *, terminal: Console) ->
     return report.exit_code(no_fail=request.no_fail)
 
 
+def rules_with(rules: str | None, check_dns: bool) -> LoadedRules:
+    """The rules file (or the bundled default), with --check-dns switched on when given."""
+    loaded = load_rules(rules)
+    if check_dns:
+        loaded.rules.settings.check_dns = True
+    return loaded
+
+
 def terminal_console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, no_color="NO_COLOR" in os.environ)
 
@@ -189,9 +197,7 @@ def validate_command(
     Without a gate (a `gate:` section in the rules, or --gate-fail/--gate-warn), any error finding fails.
     See docs/report.md for the formats, the gate and baselines.
     """
-    loaded = load_rules(rules)
-    if check_dns:
-        loaded.rules.settings.check_dns = True
+    loaded = rules_with(rules, check_dns)
     request = report_request(
         source=file,
         loaded=loaded,
@@ -266,9 +272,7 @@ def clean_command(
     The report goes to stderr (stdout may carry the data). Without a gate, rows with errors fail
     (exit 1) unless --rejects quarantines them; a configured gate decides otherwise.
     """
-    loaded = load_rules(rules)
-    if check_dns:
-        loaded.rules.settings.check_dns = True
+    loaded = rules_with(rules, check_dns)
     request = report_request(
         source=file,
         loaded=loaded,
