@@ -22,6 +22,7 @@ from crmclean.normalize.company import company_key
 from crmclean.normalize.country import country_code
 from crmclean.normalize.email import email_key
 from crmclean.normalize.names import split_full_name
+from crmclean.normalize.phone import key_from_parsed
 from crmclean.normalize.steps import parse_dates_for_rows
 from crmclean.normalize.text import map_unique_series, transliterate
 
@@ -143,23 +144,11 @@ def _null(frame: pl.DataFrame, name: str) -> pl.Series:
 
 
 def _phone_key(values: pl.Series | None, frame: pl.DataFrame, ctx: Context, name: str) -> pl.Series:
-    """E.164 for possible numbers (the run's phone book parses each value once), else the digits when
-    there are 7 or more; null otherwise."""
+    """:func:`crmclean.normalize.phone.phone_key`, through the run's phone book (each value parsed
+    once per run, with the region of its row)."""
     if values is None:
         return _null(frame, name)
-    parsed = ctx.parse_phones(values, frame)
-    digits = values.str.replace_all(r"[^0-9]", "")
-    return (
-        pl.select(
-            pl.when(pl.lit(parsed.get_column("possible")).fill_null(False))
-            .then(pl.lit(parsed.get_column("e164")))
-            .when(pl.lit(digits).str.len_bytes() >= 7)
-            .then(pl.lit(digits))
-            .otherwise(None)
-        )
-        .to_series()
-        .alias(name)
-    )
+    return key_from_parsed(values, ctx.parse_phones(values, frame)).alias(name)
 
 
 def _names(frame: pl.DataFrame, ctx: Context) -> dict[str, pl.Series]:

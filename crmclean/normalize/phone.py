@@ -29,6 +29,7 @@ from crmclean.normalize.parallel import join_back, map_unique_parallel
 
 __all__ = [
     "calling_code_country",
+    "key_from_parsed",
     "normalize_phone",
     "parse_phones",
     "phone_key",
@@ -268,7 +269,11 @@ def phone_key(
 ) -> pl.Series:
     """Match key: E.164 for possible numbers, else the digits if there are 7 or more, else null."""
     s = s.cast(pl.String)
-    parsed = parse_phones(s, region, default_region)
+    return key_from_parsed(s, parse_phones(s, region, default_region))
+
+
+def key_from_parsed(s: pl.Series, parsed: pl.DataFrame) -> pl.Series:
+    """:func:`phone_key` of ``s`` from its :func:`parse_phones` result (e.g. a run's phone book)."""
     digits = s.str.replace_all(r"[^0-9]", "")
     out = pl.select(
         pl.when(pl.lit(parsed["e164"]).is_not_null())
