@@ -55,34 +55,29 @@ def find_duplicates(
     labels, scored = cluster(
         keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights, table, offset)
     )
-    clusters = _describe(keys, labels, scored)
-    same = scored.join(clusters.select(a=RID, ca="cluster"), on="a").join(
-        clusters.select(b=RID, cb="cluster"), on="b"
-    )
+    # labels are indexed by _rid, so a pair's two clusters are a gather, not a join
+    same = pl.lit(labels.gather(scored.get_column("a"))) == pl.lit(labels.gather(scored.get_column("b")))
     decision = (
-        pl.when(pl.col("ca") == pl.col("cb"))
+        pl.when(same)
         .then(pl.lit("match"))
         .when(pl.col("score") >= settings.review)
         .then(pl.lit("review"))
         .otherwise(pl.lit("no_match"))
     )
-    scored = same.with_columns(decision=decision).drop("ca", "cb").sort("a", "b")
+    scored = scored.with_columns(decision=decision).sort("a", "b")
+    clusters = _describe(keys, labels, scored)
     return Duplicates(keys, scored, clusters, blocking)
 
 
 def _describe(keys: pl.DataFrame, labels: pl.Series, scored: pl.DataFrame) -> pl.DataFrame:
     """Per record: its cluster, the cluster's id (smallest source row), size, and the record's mean
-    score with the other members (null for a record alone)."""
+    score with the other members (null for a record alone). ``scored`` carries the decisions."""
     frame = keys.select(RID, "_row").with_columns(cluster=labels)
     frame = frame.with_columns(
         pl.col("_row").min().over("cluster").alias(CLUSTER_ID),
         pl.len().over("cluster").cast(pl.UInt32).alias(CLUSTER_SIZE),
     )
-    inside = (
-        scored.join(frame.select(a=RID, ca="cluster"), on="a")
-        .join(frame.select(b=RID, cb="cluster"), on="b")
-        .filter(pl.col("ca") == pl.col("cb"))
-    )
+    inside = scored.filter(pl.col("decision") == "match")  # the pairs inside a cluster
     per_record = (
         pl.concat([inside.select(rid="a", s="score"), inside.select(rid="b", s="score")])
         .group_by("rid")
