@@ -113,15 +113,24 @@ def clean(table: Table, loaded: LoadedRules) -> Cleaned:
     """Split rows: those with an error finding go to rejects (original values plus reasons), the rest
     to cleaned (filled and normalized). Every input row lands in exactly one of them."""
     validated = check_table(table, loaded)
-    errors = validated.findings.filter(pl.col("severity") == "error")
+    cleaned, rejected = split(table.frame, validated.prepared.frame, validated.findings)
+    return Cleaned(validated, cleaned, rejected)
+
+
+def split(
+    source: pl.DataFrame, prepared: pl.DataFrame, findings: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(cleaned, rejected) rows: rows with an error finding are rejected with their source values plus
+    the reasons; the others are cleaned, as prepared. Conservation is checked before returning."""
+    errors = findings.filter(pl.col("severity") == "error")
     reasons = errors.group_by(ROW).agg(
         pl.format("{}: {}", "column", "message").unique(maintain_order=True).str.join("; ").alias(REASONS)
     )
     bad_rows = reasons.get_column(ROW)
-    cleaned = validated.prepared.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
-    rejected = table.frame.join(reasons, on=ROW, how="inner", maintain_order="left").sort(ROW)
-    check_conservation(table.frame, cleaned, rejected)
-    return Cleaned(validated, cleaned, rejected)
+    cleaned = prepared.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+    rejected = source.join(reasons, on=ROW, how="inner", maintain_order="left").sort(ROW)
+    check_conservation(source, cleaned, rejected)
+    return cleaned, rejected
 
 
 def check_conservation(source: pl.DataFrame, cleaned: pl.DataFrame, rejected: pl.DataFrame) -> None:

@@ -480,17 +480,7 @@ class _Run:
 
     def _rows(self, frame: pl.DataFrame, prepared: pl.DataFrame, found: pl.DataFrame):
         """pipeline.clean's split, on one chunk: errors -> rejects (as read + reasons), others cleaned."""
-        errors = found.filter(pl.col("severity") == "error")
-        reasons = errors.group_by(ROW).agg(
-            pl.format("{}: {}", "column", "message")
-            .unique(maintain_order=True)
-            .str.join("; ")
-            .alias(pipeline.REASONS)
-        )
-        bad_rows = reasons.get_column(ROW)
-        cleaned = prepared.filter(~pl.col(ROW).is_in(bad_rows.implode()))
-        rejected = frame.join(reasons, on=ROW, how="inner", maintain_order="left").sort(ROW)
-        pipeline.check_conservation(frame, cleaned, rejected)
+        cleaned, rejected = pipeline.split(frame, prepared, found)
         self.rows_in += frame.height
         result: StreamCleaned = self.result  # type: ignore[assignment]
         result.rows_cleaned += cleaned.height
