@@ -21,6 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	PYTHON=$(PYTHON) bash .ci/wheel-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

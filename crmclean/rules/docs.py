@@ -6,13 +6,14 @@ documentation cannot drift from the code.
 
 from __future__ import annotations
 
+import json
 import typing
 from datetime import date
-from pathlib import Path
 
 from pydantic import BaseModel
 
 from crmclean.rules import model as m
+from crmclean.rules.load import bundled
 from crmclean.schema import ROLES
 
 INTRO = """# Rules reference
@@ -119,9 +120,20 @@ def render() -> str:
 
 
 def _example() -> str:
-    return (Path(__file__).resolve().parent.parent / "data" / "rules" / "b2b.yaml").read_text(
-        encoding="utf-8"
-    )
+    return bundled("b2b").read_text(encoding="utf-8")
+
+
+SCHEMA_ID = "crmclean.rules/1"
+
+
+def rules_schema() -> dict:
+    """The JSON Schema of a rules file, from the pydantic models (as YAML is read: by alias)."""
+    schema = m.Rules.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def rules_schema_text() -> str:
+    return json.dumps(rules_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ key, say what was expected, and suggest the nearest valid key for typos.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,33 +17,76 @@ from pydantic import BaseModel, ValidationError
 from crmclean.errors import RulesError
 from crmclean.rules.model import CHECK_MODELS, Condition, FillRule, NormalizeRule, Rules, Settings
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "rules"
 MAX_NODES = 100_000  # a rules file is small; more nodes after alias expansion is a YAML bomb
 MAX_BYTES = 1 << 20
+
+
+def bundled_dir() -> Path:
+    """The folder of the bundled rule sets: the top-level ``rules/`` of the project, which the wheel
+    carries as ``crmclean/bundled_rules`` (a source checkout or editable install reads ``rules/``)."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "bundled_rules"
+    return installed if installed.is_dir() else package.parent / "rules"
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled rule sets (``default``, ``b2b``...), for ``--rules NAME`` and ``extends:``."""
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
 
 
 @dataclass
 class LoadedRules:
     rules: Rules
-    path: Path | None  # None for the bundled default
+    path: Path | None  # None for rules given as a mapping or a Rules object
     base: Path  # folder that relative paths (map_file) resolve against
 
 
 def bundled(name: str = "default") -> Path:
-    return BUNDLED / f"{name}.yaml"
+    """The path of the bundled rule set ``name``; a RulesError lists the names when there is none."""
+    path = bundled_dir() / f"{name}.yaml"
+    if not path.is_file():
+        raise RulesError(f"no bundled rule set {name!r}", hint="bundled sets: " + ", ".join(bundled_names()))
+    return path
 
 
-def load_rules(path: str | Path | None) -> LoadedRules:
-    """Load ``path``, or the bundled default rules when ``path`` is None."""
-    if path is None:
-        target = bundled("default")
-        rules = _parse(target)
-        return LoadedRules(rules, None, target.parent)
-    target = Path(path)
-    rules = _parse(target)
-    if rules.extends == "default":
-        rules = _merge(_parse(bundled("default")), rules)
-    return LoadedRules(rules, target, target.resolve().parent)
+RulesSource = str | Path | Mapping[str, Any] | Rules | LoadedRules | None
+
+
+def load_rules(source: RulesSource = None) -> LoadedRules:
+    """Rules from ``source``: None for the bundled default; a bundled set's name (``"b2b"``); a path to
+    a YAML file; a mapping with the YAML's structure; or a Rules object. ``extends:`` is resolved."""
+    if isinstance(source, LoadedRules):
+        return source
+    if source is None:
+        source = "default"
+    if isinstance(source, Rules):
+        return LoadedRules(_extended(source), None, Path.cwd())
+    if isinstance(source, Mapping):
+        try:
+            rules = Rules.model_validate(dict(source))
+        except ValidationError as err:
+            raise RulesError(f"invalid rules: {_first_error(err)}") from None
+        return LoadedRules(_extended(rules), None, Path.cwd())
+    target = Path(source)
+    if isinstance(source, str) and not target.exists() and not target.suffix and target.name == source:
+        target = bundled(source)  # a bare name: a bundled set, or an error that lists them
+    return LoadedRules(_extended(_parse(target)), target, target.resolve().parent)
+
+
+def _extended(rules: Rules, seen: tuple[str, ...] = ()) -> Rules:
+    """``rules`` on top of the bundled set it extends (which may extend another)."""
+    if rules.extends == "none":
+        return rules
+    if rules.extends in seen:
+        raise RulesError(f"`extends: {rules.extends}` loops back to itself")
+    base = _extended(_parse(bundled(rules.extends)), (*seen, rules.extends))
+    return _merge(base, rules)
+
+
+def _first_error(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def _read(path: Path) -> str:

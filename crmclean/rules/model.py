@@ -378,8 +378,11 @@ class DedupeRules(Strict):
         100, ge=2, description="Blocks with more records than this are skipped (a key too common to tell)."
     )
     window: int = Field(
-        4, ge=2, le=50, description="Sorted-neighbourhood window on folded names (records compared with "
-        "the next window-1 in name order)."
+        4,
+        ge=2,
+        le=50,
+        description="Sorted-neighbourhood window on folded names (records compared with "
+        "the next window-1 in name order).",
     )
     survivorship: list[Survivorship] = Field(
         default_factory=list,
@@ -403,8 +406,9 @@ class Rules(Strict):
     """A rules file."""
 
     version: Literal[1] = Field(1, description="Rules format version.")
-    extends: Literal["default", "none"] = Field(
-        "none", description="default: start from the bundled default rules, then add these."
+    extends: Literal["default", "b2b", "none"] = Field(
+        "none",
+        description="A bundled rule set (rules/NAME.yaml) to start from, then add these; none: only these.",
     )
     settings: Settings = Field(default_factory=Settings, description="Shared defaults.")
     columns: dict[str, Role | None] = Field(
