@@ -109,8 +109,17 @@ def test_cli_clean_writes_every_output(tmp_path):
     assert pl.read_csv(ch).columns == [ROW, "column", "before", "after", "rule"]
 
 
-def test_cli_clean_without_rejects_file_fails(tmp_path):
-    assert main(["clean", str(EXAMPLE), "-o", str(tmp_path / "c.csv"), "-q"]) == 1
+def test_cli_clean_without_rejects_writes_them_beside_the_output(tmp_path, capsys):
+    assert main(["clean", str(EXAMPLE), "-o", str(tmp_path / "c.csv")]) == 0
+    rejected = read_table(str(tmp_path / "c.rejects.csv")).frame
+    cleaned = read_table(str(tmp_path / "c.csv")).frame
+    assert cleaned.height + rejected.height == 24 and rejected.height == 6
+    assert "c.rejects.csv" in capsys.readouterr().err  # the summary names where they went
+
+
+def test_cli_clean_to_stdout_needs_a_rejects_file(tmp_path, capsys):
+    assert main(["clean", str(EXAMPLE), "-o", "-"]) == 2
+    assert "--rejects" in capsys.readouterr().err
 
 
 def test_cli_clean_refuses_to_overwrite_input(tmp_path):

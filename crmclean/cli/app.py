@@ -20,9 +20,10 @@ app = typer.Typer(
     name="crmclean",
     help="Make customer (CRM) exports trustworthy before they are imported, merged or mailed.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help: flags without a <bool> placeholder, whole lines in pipes
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
 )
 
 
@@ -50,7 +51,13 @@ def _global(
 
 
 def _register() -> None:
-    from crmclean.cli import dedupe, profile, run, validate  # noqa: F401  (commands register themselves on `app`)
+    """Add every command to ``app``, in the order ``--help`` lists them (once)."""
+    if app.registered_commands:
+        return
+    from crmclean.cli import clean, dedupe, explain, init, profile, run, schema, validate
+
+    for command in (profile, validate, clean, dedupe, explain, run, init, schema):
+        command.register(app)
 
 
 # In messages of exceptions crmclean did not raise (Polars, libraries), what may be row data: quoted
@@ -97,10 +104,18 @@ def debug_traceback(err: BaseException) -> str:
     return "".join(parts)
 
 
+def _take_debug(args: list[str]) -> bool:
+    """Remove ``--debug`` wherever it stands (before or after the command name, not after ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    found = "--debug" in args[:end]
+    args[:end] = [a for a in args[:end] if a != "--debug"]
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) the exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _take_debug(args)
     console = stderr_console()
     _register()
     try:

@@ -1,29 +1,21 @@
-"""`crmclean dedupe` (clusters, pairs, golden records, link mode) and `crmclean explain`."""
+"""`crmclean dedupe`: clusters, pairs, golden records; link mode with --against."""
 
 from __future__ import annotations
 
-import json
-
-import polars as pl
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
+from crmclean import api
 from crmclean.cli import options
-from crmclean.cli.app import app, stderr_console
-from crmclean.cli.validate import RulesOption
-from crmclean.dedupe.compare import FIELDS
-from crmclean.dedupe.engine import Duplicates
-from crmclean.dedupe.report import pair_rows, review_rows, summary
+from crmclean.cli.options import WriteFlags
+from crmclean.cli.output import terminal_console
 from crmclean.errors import ExitCode, UsageError
-from crmclean.io.read import ROW, Table, read_table
+from crmclean.io.read import ReadOptions
 from crmclean.io.write import check_distinct_outputs, write_table
-from crmclean.mask import mask_value
-from crmclean.pipeline import Deduped, dedupe, link
-from crmclean.rules.load import load_rules
+from crmclean.report.json import render_dedupe_json
 
 
-@app.command("dedupe")
+@options.read_flags
+@options.write_flags
 def dedupe_command(
     file: str = options.InputFile,
     output: str = typer.Option(
@@ -33,7 +25,7 @@ def dedupe_command(
         help="Every input row and column unchanged, plus cluster_id (the first source row of the "
         "customer's cluster), cluster_size and match_score; '-' for stdout.",
     ),
-    rules: str | None = RulesOption,
+    rules: str | None = options.RulesOption,
     against: str | None = typer.Option(
         None,
         "--against",
@@ -58,64 +50,60 @@ def dedupe_command(
         help="Pairs in the review band (not merged), both records' identity fields side by side.",
     ),
     fmt: options.HumanOrJson = typer.Option(
-        options.HumanOrJson.human, "--format", "-f", help="Summary on stderr (human) or JSON on stdout."
+        options.HumanOrJson.human,
+        "--format",
+        "-f",
+        help="Summary on stderr (human) or JSON on stdout (the `duplicates` object of report.json).",
     ),
-    out_encoding: str = typer.Option("utf-8", "--out-encoding", help="Encoding of CSV outputs."),
-    escape_formulas: bool = typer.Option(
-        True,
-        "--escape-formulas/--no-escape-formulas",
-        help="Neutralize spreadsheet formulas in CSV/xlsx output.",
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary."),
-    show_values: bool = options.ShowValues,
-    delimiter: str | None = options.Delimiter,
-    encoding: str | None = options.Encoding,
-    sheet: str | None = options.Sheet,
-    input_format: str | None = options.InputFormat,
+    quiet: bool = options.Quiet,
+    *,
+    read: ReadOptions,
+    write: WriteFlags,
 ) -> int:
     """Find records of the same customer; mark each row with its cluster, optionally merge them.
 
     Zero-config matching works from the detected column roles; tune it under `dedupe:` in the rules
     file (weights, thresholds, blocking, survivorship). Exit 0 whatever is found.
     """
-    check_distinct_outputs([output, pairs, golden, lineage, review])
-    loaded = load_rules(rules)
-    read = options.read_options(delimiter, encoding, sheet, input_format)
-    table = read_table(file, read)
-    inputs = [file] if against is None else [file, against]
-    write = {"encoding": out_encoding, "formulas": escape_formulas, "inputs": inputs}
+    files = {
+        "--output": output,
+        "--pairs": pairs,
+        "--golden": golden,
+        "--lineage": lineage,
+        "--review": review,
+    }
+    options.one_stdout(
+        **{f"{name} -": target == "-" for name, target in files.items()},
+        **{"--format json": fmt is options.HumanOrJson.json},
+    )
+    check_distinct_outputs(files.values())
+    if against is not None and (golden or lineage):
+        raise UsageError("--golden and --lineage merge one file; they do not apply with --against")
+    kwargs = write.kwargs([file] if against is None else [file, against])
+    result: api.Deduplication | api.Linkage
     if against is not None:
-        if golden or lineage:
-            raise UsageError("--golden and --lineage merge one file; they do not apply with --against")
-        existing = read_table(against, read)
-        linked = link(table, existing, loaded)
-        found, annotated, frames = linked.duplicates, linked.annotated, (existing, table)
+        result = api.link(file, against, rules, options=read)
+        write_table(result.annotated, output, **kwargs)
     else:
-        deduped = dedupe(table, loaded)
-        found, annotated, frames = deduped.duplicates, deduped.annotated(), (table,)
-        if golden or lineage:
-            merged = deduped.golden(loaded)
-            if golden:
-                write_table(merged.records, golden, **write)
-            if lineage:
-                write_table(merged.lineage, lineage, **write)
-    write_table(annotated, output, **write)
-    settings = loaded.rules.dedupe
+        result = api.dedupe(file, rules, options=read)
+        write_table(result.clusters, output, **kwargs)
+        if golden:
+            write_table(result.golden, golden, **kwargs)
+        if lineage:
+            write_table(result.lineage, lineage, **kwargs)
     if pairs:
-        write_table(
-            pair_rows(found, settings.review, frames[0].frame.height if against else None), pairs, **write
-        )
+        write_table(result.pairs, pairs, **kwargs)
     if review:
-        write_table(review_rows(found, frames), review, **write)
-    info = summary(found, table.frame.height, annotated if against is not None else None)
+        write_table(result.review, review, **kwargs)
+    name = result.table.name if isinstance(result, api.Deduplication) else result.new.name
     if fmt is options.HumanOrJson.json:
-        typer.echo(json.dumps({"version": 1, "input": table.name, **info}, ensure_ascii=False, indent=2))
+        typer.echo(render_dedupe_json(result.duplicates, name, api.dedupe_details(result.summary)), nl=False)
     elif not quiet:
-        _print_summary(info, table.name, stderr_console())
+        terminal_console(stderr=True).print(summary_line(result.summary, name), markup=False)
     return ExitCode.OK
 
 
-def _print_summary(info: dict, name: str, console: Console) -> None:
+def summary_line(info: dict, name: str) -> str:
     line = (
         f"{name}: {info['records']:,} rows · {info['duplicate_records']:,} duplicates in "
         f"{info['clusters_with_duplicates']:,} clusters · {info['pairs_compared']:,} pairs compared"
@@ -129,111 +117,8 @@ def _print_summary(info: dict, name: str, console: Console) -> None:
     if info["skipped_blocks"]:
         skipped = ", ".join(f"{k} {v:,}" for k, v in info["skipped_blocks"].items())
         line += f" · blocks over the size cap skipped: {skipped}"
-    console.print(line, markup=False)
+    return line
 
 
-# --------------------------------------------------------------------------- explain
-
-
-def _find(table: Table, ident: str) -> int:
-    """A record by customer id (when a customer_id column holds it) or by source row number."""
-    from crmclean.schema import detect_roles, role_map
-
-    roles = role_map(detect_roles(table.frame, table.columns, {}))
-    id_column = next((c for c, r in roles.items() if r == "customer_id"), None)
-    if id_column is not None:
-        hits = table.frame.filter(pl.col(id_column).cast(pl.String).str.strip_chars() == ident.strip())
-        if hits.height == 1:
-            return int(hits.get_column(ROW)[0])
-        if hits.height > 1:
-            rows = ", ".join(str(r) for r in hits.get_column(ROW).head(5).to_list())
-            raise UsageError(f"customer id {ident!r} is on several rows ({rows}); give a row number")
-    if ident.isdigit() and int(ident) in set(table.frame.get_column(ROW).to_list()):
-        return int(ident)
-    where = f"in column {id_column!r} or " if id_column else ""
-    raise UsageError(f"no record {ident!r} {where}as a row number in {table.name}")
-
-
-_FIELD_ROLE = {
-    "email": "email",
-    "phone": "phone",
-    "first_name": "first_name",
-    "middle_name": "middle_name",
-    "last_name": "last_name",
-    "birth_date": "birth_date",
-    "tax_id": "tax_id",
-    "company": "company",
-    "street": "street",
-    "city": "city",
-    "postal_code": "postal_code",
-    "country": "country",
-}
-
-
-@app.command("explain")
-def explain_command(
-    file: str = options.InputFile,
-    first: str = typer.Argument(..., help="First record: its customer id, or its row number."),
-    second: str = typer.Argument(..., help="Second record: its customer id, or its row number."),
-    rules: str | None = RulesOption,
-    show_values: bool = options.ShowValues,
-    delimiter: str | None = options.Delimiter,
-    encoding: str | None = options.Encoding,
-    sheet: str | None = options.Sheet,
-    input_format: str | None = options.InputFormat,
-) -> int:
-    """Why two records are (or are not) the same customer, field by field."""
-    loaded = load_rules(rules)
-    table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
-    row_a, row_b = _find(table, first), _find(table, second)
-    if row_a == row_b:
-        raise UsageError(f"{first!r} and {second!r} are the same record (row {row_a})")
-    deduped = dedupe(table, loaded)
-    render_explanation(deduped, loaded.rules.dedupe, row_a, row_b, show_values, Console(highlight=False))
-    return ExitCode.OK
-
-
-def render_explanation(
-    deduped: Deduped, settings, row_a: int, row_b: int, show_values: bool, console: Console
-) -> None:
-    from crmclean.dedupe.explain import explain_pair
-
-    found: Duplicates = deduped.duplicates
-    result = explain_pair(found, settings, row_a, row_b)
-    table = RichTable(title=f"rows {row_a} and {row_b}", title_justify="left", expand=False, show_lines=False)
-    for name, kw in (
-        ("field", {"style": "bold"}),
-        (f"row {row_a}", {"overflow": "fold"}),
-        (f"row {row_b}", {"overflow": "fold"}),
-        ("similarity", {"justify": "right"}),
-        ("evidence", {"justify": "right"}),
-    ):
-        table.add_column(name, **kw)
-    for field in FIELDS:
-        a, b = result.keys_a.get(field), result.keys_b.get(field)
-        if a is None and b is None:
-            continue
-        if not show_values:
-            a, b = mask_value(a, _FIELD_ROLE[field]), mask_value(b, _FIELD_ROLE[field])
-        sim = result.similarity.get(field)
-        points = result.points.get(field, 0.0)
-        style = "green" if points > 0 else "red" if points < 0 else "dim"
-        table.add_row(
-            field,
-            a or "-",
-            b or "-",
-            "-" if sim is None else f"{sim:.2f}",
-            f"[{style}]{points:+.1f}[/]",
-        )
-    console.print(table)
-    verdict = {"match": "[green]same customer[/]", "review": "[yellow]review[/]", "no_match": "different"}
-    console.print(
-        f"total {result.total:+.1f} points -> score {result.score:.3f} "
-        f"(match >= {settings.match}, review >= {settings.review}): {verdict[result.decision]}"
-    )
-    console.print(
-        f"candidate pair: {'yes, blocked on ' + result.via if result.via else 'no (no shared blocking key)'}"
-        f" · clusters {result.cluster_a} (size {result.size_a}) and {result.cluster_b} (size {result.size_b})"
-        + (" · names compared crosswise (first/last swapped)" if result.swapped else ""),
-        markup=False,
-    )
+def register(app: typer.Typer) -> None:
+    app.command("dedupe")(dedupe_command)

@@ -5,71 +5,33 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
 
+from crmclean import api
 from crmclean.cli import options
-from crmclean.cli.app import app
-from crmclean.io.read import read_table
-from crmclean.profile import Profile, profile_table
+from crmclean.cli.output import terminal_console
+from crmclean.errors import ExitCode
+from crmclean.io.read import ReadOptions
+from crmclean.report.profile_table import print_profile
 
 
-@app.command("profile")
+@options.read_flags
 def profile_command(
     file: str = options.InputFile,
     fmt: options.HumanOrJson = typer.Option(
         options.HumanOrJson.human, "--format", "-f", help="human: a table; json: for machines (stdout)."
     ),
     show_values: bool = options.ShowValues,
-    delimiter: str | None = options.Delimiter,
-    encoding: str | None = options.Encoding,
-    sheet: str | None = options.Sheet,
-    input_format: str | None = options.InputFormat,
+    *,
+    read: ReadOptions,
 ) -> int:
     """Profile every column: detected role, fill rate, distinct values, common shapes, lengths."""
-    table = read_table(file, options.read_options(delimiter, encoding, sheet, input_format))
-    result = profile_table(table, show_values=show_values)
+    result = api.profile(file, show_values=show_values, options=read)
     if fmt is options.HumanOrJson.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        render(result, Console(highlight=False))
-    return 0
+        print_profile(result, terminal_console())
+    return ExitCode.OK
 
 
-def render(result: Profile, console: Console) -> None:
-    source = f"{result.source} · {result.format}"
-    if result.encoding:
-        source += f" · {result.encoding}"
-    if result.delimiter:
-        source += f" · delimiter {result.delimiter!r}"
-    title = f"{source} · {result.rows:,} rows"
-    if result.skipped_blank:
-        title += f" ({result.skipped_blank} blank skipped)"
-    table = RichTable(title=title, title_justify="left", expand=False)
-    for name, kw in (
-        ("column", {"style": "bold", "overflow": "fold"}),
-        ("role", {}),
-        ("filled", {"justify": "right"}),
-        ("distinct", {"justify": "right"}),
-        ("length", {"justify": "right"}),
-        ("common shapes", {"overflow": "fold"}),
-        ("examples", {"overflow": "fold"}),
-    ):
-        table.add_column(name, **kw)
-    for col in result.columns:
-        role = col.role or "-"
-        if col.role and col.role_source != "header":
-            role += f" ({col.role_source})"
-        if not col.role_agrees:
-            role = f"[yellow]{role} ≠ {col.content}[/]"
-        fill = f"{col.fill_rate:.0%}"
-        if col.fill_rate < 0.5:
-            fill = f"[yellow]{fill}[/]"
-        length = "" if col.min_length is None else f"{col.min_length}–{col.max_length}"
-        shapes = "\n".join(f"{s} ({n:,})" for s, n in col.shapes)
-        examples = ", ".join(col.examples)
-        table.add_row(
-            escape(col.column), role, fill, f"{col.distinct:,}", length, escape(shapes), escape(examples)
-        )
-    console.print(table)
+def register(app: typer.Typer) -> None:
+    app.command("profile")(profile_command)

@@ -15,19 +15,26 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from crmclean.cli.options import ReportFlags, ReportFormat
 from crmclean.errors import ExitCode
 from crmclean.io.read import ReadOptions
+from crmclean.rules.load import LoadedRules
 from crmclean.stream import STREAM_MIN_BYTES, StreamValidated, should_stream
 
 
-def wanted(file: str, read: ReadOptions, request, outputs: tuple[str | None, ...]) -> bool:
+def wanted(
+    file: str, read: ReadOptions, flags: ReportFlags, loaded: LoadedRules, outputs: tuple[str | None, ...]
+) -> bool:
     """Stream when the input is a CSV over the size threshold and only the summary is wanted."""
+    options = flags.options
     plain = (
-        request.report_file is None
-        and request.baseline is None
-        and request.save_baseline is None
-        and request.gate is None
-        and request.fmt in (None, "human")
+        flags.report_file is None
+        and options.baseline is None
+        and flags.save_baseline is None
+        and loaded.rules.gate is None
+        and not options.gate_fail
+        and not options.gate_warn
+        and flags.fmt in (None, ReportFormat.human)
     )
     threshold = int(os.environ.get("CRMCLEAN_STREAM_MIN_BYTES", STREAM_MIN_BYTES))
     return plain and should_stream(file, read, outputs=outputs, min_bytes=threshold)

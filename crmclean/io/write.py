@@ -23,6 +23,7 @@ import polars.selectors as cs
 
 from crmclean.errors import OutputError, UsageError
 
+PRIVATE = 0o600  # the default mode of every output: exports hold personal data
 WRITE_FORMATS = ("csv", "xlsx", "parquet", "json", "ndjson")
 _EXTENSIONS = {
     ".csv": "csv",
@@ -114,8 +115,10 @@ def write_table(
     delimiter: str = ",",
     formulas: bool = True,
     inputs: Iterable[str] = (),
+    mode: int | None = PRIVATE,
 ) -> None:
-    """Write ``frame`` to ``target`` (``-`` for stdout) atomically, in the format its name says."""
+    """Write ``frame`` to ``target`` (``-`` for stdout) atomically, in the format its name says.
+    ``mode``: the file's permissions (default 0600: exports are personal data); None follows the umask."""
     target = str(target)
     fmt = format_for(target, fmt)
     check_not_input(target, inputs)
@@ -134,7 +137,7 @@ def write_table(
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
-    write_bytes_atomic(Path(target), payload)
+    write_bytes_atomic(Path(target), payload, mode=mode)
 
 
 def _check_excel_cells(frame: pl.DataFrame, target: str) -> None:
@@ -154,7 +157,18 @@ def _check_excel_cells(frame: pl.DataFrame, target: str) -> None:
             )
 
 
-def write_bytes_atomic(target: Path, payload: bytes) -> None:
+def file_mode(mode: int | None) -> int:
+    """The permissions a new output gets: ``mode``, or what the umask allows (None)."""
+    if mode is not None:
+        return mode
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_bytes_atomic(target: Path, payload: bytes, *, mode: int | None = PRIVATE) -> None:
+    """Write ``payload`` to a temporary file beside ``target``, fsync it, and rename it over
+    ``target``: a reader sees the old file or the whole new one. ``mode`` as in :func:`write_table`."""
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError("the output folder does not exist", file=str(target))
@@ -164,6 +178,7 @@ def write_bytes_atomic(target: Path, payload: bytes) -> None:
     try:
         with _sigint_deferred():  # so that `tmp` is known to the cleanup below once the file exists
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.fchmod(fd, file_mode(mode))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

@@ -5,7 +5,7 @@
     print(render(report, "markdown"))
     sys.exit(report.exit_code())
 
-``build_report`` (model.py) computes the stats and judges the gate (gate.py); ``render`` (render.py)
+``build_report`` (model.py) computes the stats and judges the gate (gate.py); ``render`` (formats.py)
 turns a Report into any of FORMATS. Names are imported lazily: crmclean.rules.model imports
 crmclean.report.gate for the `gate:` section, and an eager import here would load the pipeline into
 that import cycle.
@@ -29,9 +29,9 @@ _EXPORTS = {
     "Baseline": "baseline",
     "load_baseline": "baseline",
     "save_baseline": "baseline",
-    "FORMATS": "render",
-    "render": "render",
-    "format_for_path": "render",
+    "FORMATS": "formats",
+    "render": "formats",
+    "format_for_path": "formats",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -167,7 +167,7 @@ def clusters_table(report: Report) -> Table:
     table.add_column("examples", overflow="fold")
     for c in sorted(dup.largest, key=lambda c: (-c.size, c.cluster_id)):
         table.add_row(
-            Text(c.cluster_id),
+            Text(str(c.cluster_id)),
             f"{c.size:,}",
             f"{c.score:.2f}",
             Text(", ".join(c.matched_on)),

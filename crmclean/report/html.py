@@ -181,7 +181,7 @@ def render_html(report: Report) -> str:
         if dup.largest:
             rows = [
                 [
-                    f"<code>{_e(cl.cluster_id)}</code>",
+                    f"<code>{cl.cluster_id}</code>",
                     f"{cl.size:,}",
                     f"{cl.score:.2f}",
                     _e(", ".join(cl.matched_on)),

@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmclean.report.model import SCHEMA, Report
+from crmclean import __version__
+from crmclean.report.model import SCHEMA, Duplicates, Report
 
 Status = Literal["pass", "warn", "fail"]
 Severity = Literal["error", "warning"]
@@ -93,7 +94,7 @@ class CheckDoc(_Doc):
 
 
 class ClusterDoc(_Doc):
-    cluster_id: str
+    cluster_id: int
     size: int
     score: float = Field(description="Cohesion score of the cluster, 0..1.")
     matched_on: list[str] = Field(description="Fields that matched.")
@@ -222,17 +223,7 @@ def to_doc(report: Report) -> ReportDoc:
             )
             for c in report.checks
         ],
-        duplicates=None
-        if dup is None
-        else DuplicatesDoc(
-            records=dup.records,
-            clusters=dup.clusters,
-            duplicate_records=dup.duplicate_records,
-            share=round(dup.share, 6),
-            pairs_compared=dup.pairs_compared,
-            size_distribution=[SizeDoc(size=s, clusters=n) for s, n in sorted(dup.size_distribution.items())],
-            largest=[ClusterDoc(**vars(c)) for c in dup.largest],
-        ),
+        duplicates=None if dup is None else duplicates_doc(dup),
         gate=GateDoc(
             verdict=report.gate.verdict,
             failures=len(report.gate.failures),
@@ -241,6 +232,35 @@ def to_doc(report: Report) -> ReportDoc:
             items=[GateItemDoc(**vars(i)) for i in report.gate.items],
         ),
     )
+
+
+def duplicates_doc(dup: Duplicates) -> DuplicatesDoc:
+    """The `duplicates` object, in report.json and in `crmclean dedupe --format json`."""
+    return DuplicatesDoc(
+        records=dup.records,
+        clusters=dup.clusters,
+        duplicate_records=dup.duplicate_records,
+        share=round(dup.share, 6),
+        pairs_compared=dup.pairs_compared,
+        size_distribution=[SizeDoc(size=s, clusters=n) for s, n in sorted(dup.size_distribution.items())],
+        largest=[ClusterDoc(**vars(c)) for c in dup.largest],
+    )
+
+
+DEDUPE_SCHEMA = "crmclean.dedupe/1"
+
+
+def render_dedupe_json(dup: Duplicates, source: str, details: dict) -> str:
+    """`crmclean dedupe --format json`: the report's `duplicates` object, plus what only dedupe
+    measures (``details``: skipped blocks, largest block, link statuses)."""
+    doc = {
+        "schema": DEDUPE_SCHEMA,
+        "generator": f"crmclean {__version__}",
+        "source": source,
+        "duplicates": duplicates_doc(dup).model_dump(mode="json"),
+        **details,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_json(report: Report) -> str:

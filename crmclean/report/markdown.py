@@ -111,7 +111,7 @@ def render_markdown(report: Report) -> str:
             lines += [""]
             rows = [
                 [
-                    code(cl.cluster_id),
+                    code(str(cl.cluster_id)),
                     f"{cl.size:,}",
                     f"{cl.score:.2f}",
                     text(", ".join(cl.matched_on)),

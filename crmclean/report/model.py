@@ -52,7 +52,7 @@ QUALITY_DEFINITION = (
 
 @dataclass
 class ClusterView:
-    cluster_id: str
+    cluster_id: int
     size: int
     score: float
     matched_on: list[str]
@@ -192,6 +192,12 @@ class Report:
 
     def exit_code(self, *, no_fail: bool = False) -> int:
         return int(self.gate.exit_code(no_fail=no_fail))
+
+    def render(self, fmt: str = "human", *, width: int = 100, color: bool = False) -> str:
+        """This report as text in ``fmt``: human, json, junit, markdown, github or html."""
+        from crmclean.report.formats import render
+
+        return render(self, fmt, width=width, color=color)
 
     def summary_rows(self) -> list[tuple[str, str]]:
         """The summary as (label, value) text pairs, shared by the Markdown and HTML tables."""

@@ -35,9 +35,15 @@ def test_dedupe_writes_every_row_unchanged_plus_cluster_columns(tmp_path, capsys
 def test_dedupe_json_summary(tmp_path, capsys):
     assert main(["dedupe", DUPES, "-o", str(tmp_path / "o.csv"), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["records"] == 18 and data["duplicate_records"] == 7
-    assert data["size_distribution"] == {"1": 5, "2": 5, "3": 1}
-    assert data["largest"][0]["cluster_id"] == 1 and "email" in data["largest"][0]["matched_on"]
+    assert data["schema"] == "crmclean.dedupe/1"
+    dup = data["duplicates"]  # the same object as report.json's `duplicates`
+    assert dup["records"] == 18 and dup["duplicate_records"] == 7 and dup["clusters"] == 6
+    assert dup["size_distribution"] == [
+        {"size": 1, "clusters": 5},
+        {"size": 2, "clusters": 5},
+        {"size": 3, "clusters": 1},
+    ]
+    assert dup["largest"][0]["cluster_id"] == 1 and "email" in dup["largest"][0]["matched_on"]
 
 
 def test_dedupe_against_existing(tmp_path, capsys):

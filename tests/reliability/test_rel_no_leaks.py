@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import crmclean.cli.profile as profile_cli
+import crmclean.api as api_module
 from crmclean.cli import main
 from crmclean.errors import CrmcleanError
 from crmclean.io.read import MAX_FIELD_BYTES, read_table
@@ -134,7 +134,7 @@ def secret_csv(tmp_path):
 
 
 def test_internal_error_with_debug_masks_values_in_every_message(secret_csv, capsys, monkeypatch):
-    monkeypatch.setattr(profile_cli, "profile_table", _polars_failure_on_values)
+    monkeypatch.setattr(api_module, "profile_table", _polars_failure_on_values)
     assert main(["--debug", "profile", str(secret_csv)]) == 3
     out = _messages(capsys)
     assert out.count("Traceback (most recent call last)") == 2  # the Polars error and what it caused
@@ -146,7 +146,7 @@ def test_internal_error_with_debug_masks_values_in_every_message(secret_csv, cap
 
 
 def test_internal_error_without_debug_names_only_the_exception_type(secret_csv, capsys, monkeypatch):
-    monkeypatch.setattr(profile_cli, "profile_table", _polars_failure_on_values)
+    monkeypatch.setattr(api_module, "profile_table", _polars_failure_on_values)
     assert main(["profile", str(secret_csv)]) == 3
     out = _messages(capsys)
     assert out.strip() == (
@@ -158,7 +158,7 @@ def test_internal_error_without_debug_names_only_the_exception_type(secret_csv, 
 def test_real_cli_debug_traceback_has_no_locals(secret_csv, cli_env):
     """The installed entry point, in a subprocess: no Rich/Typer pretty traceback with show_locals."""
     script = (
-        "import crmclean.cli.profile as p, polars as pl\n"
+        "import crmclean.api as p, polars as pl\n"
         "p.profile_table = lambda table, **_: table.frame.get_column('email').cast(pl.Int64)\n"
         "from crmclean.cli import main\n"
         "main()\n"

@@ -45,13 +45,13 @@ def duplicates() -> Duplicates:
         pairs_compared=61,
         largest=[
             ClusterView(
-                "c-0001",
+                1,
                 4,
                 0.91,
                 ["email", "phone"],
                 [mask_value("ivan.petrov@mail.ru", "email"), mask_value("+7 912 345-67-89", "phone")],
             ),
-            ClusterView("c-0002", 3, 0.87, ["last_name", "street"], [mask_value("Петров", "last_name")]),
+            ClusterView(5, 3, 0.87, ["last_name", "street"], [mask_value("Петров", "last_name")]),
         ],
         size_distribution={1: 17, 4: 1, 3: 1},
     )

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from crmclean.cli import main
+from crmclean.io.read import read_table
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +91,7 @@ def test_report_file_and_terminal(capsys, example, tmp_path):
         (["--gate-fail", "email"], "expected SELECTOR=LIMIT"),
         (["--gate-warn", "email=0.05"], "is not a limit"),
         (["--report", "r.pdf"], "cannot tell the report format"),
-        (["--report", "-"], "need a file name"),
+        (["--report", "-"], "needs a file name"),
         (["--baseline", "missing.json"], "no such baseline file"),
         (["--format", "yaml"], "yaml"),
     ],
@@ -113,7 +114,9 @@ def test_clean_reports_on_stderr_and_gates(capsys, example, tmp_path):
     data = json.loads(report.read_text(encoding="utf-8"))
     assert (data["rows_cleaned"], data["rows_rejected"]) == (18, 6)
     assert data["gate"]["verdict"] == "warn"  # errors quarantined in --rejects: warn, not fail
-    assert main(["clean", str(example), "-o", str(out), "-q"]) == 1  # nowhere to quarantine: fail
+    # without --rejects, rejects go beside the output (nothing is lost), so errors still only warn
+    assert main(["clean", str(example), "-o", str(out), "-q"]) == 0
+    assert read_table(str(out.with_name(f"{out.stem}.rejects.csv"))).frame.height == 6
     gate = ["--gate-fail", "email=5%"]
     assert main(["clean", str(example), "-o", str(out), "--rejects", str(rej), *gate, "-q"]) == 1
     assert main(["clean", str(example), "-o", "-", "--rejects", str(rej), "-q"]) == 0

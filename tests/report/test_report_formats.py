@@ -13,9 +13,9 @@ from rich.console import Console
 from crmclean.io.read import read_table
 from crmclean.pipeline import check_table
 from crmclean.report.console import print_report, render_human
+from crmclean.report.formats import FORMATS, format_for_path, render
 from crmclean.report.github import escape_data, escape_property
 from crmclean.report.model import build_report
-from crmclean.report.render import FORMATS, format_for_path, render
 from crmclean.rules.load import load_rules
 
 

@@ -12,8 +12,8 @@ import pytest
 from crmclean.cli import main
 from crmclean.io.read import read_table
 from crmclean.pipeline import check_table
+from crmclean.report.formats import FORMATS, render
 from crmclean.report.model import build_report
-from crmclean.report.render import FORMATS, render
 from crmclean.rules.load import load_rules
 
 EVERYTHING_IS_A_FINDING = """\

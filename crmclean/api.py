@@ -1,0 +1,517 @@
+"""The library API: what every command does, callable from Python on a path or a Polars DataFrame.
+
+    import crmclean, polars as pl
+    result = crmclean.validate(pl.DataFrame({"email": ["a@b", "x@example.com"]}))
+    result.findings                    # a Polars frame: _row, column, rule, severity, value, message
+    print(result.report.render("markdown"))
+
+Every function takes ``source`` (a path, ``"-"`` for stdin, a Polars DataFrame, or a Table from
+:func:`read`) and ``rules`` (None for the bundled default, a bundled set's name such as ``"b2b"``, a
+path to a YAML file, or a mapping with the YAML's structure). The CLI is a thin shell over these
+functions: it maps flags to arguments and results to files and exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import polars as pl
+
+from crmclean import pipeline
+from crmclean.dedupe.engine import CLUSTER_ID
+from crmclean.dedupe.engine import Duplicates as DedupeFound
+from crmclean.dedupe.explain import Explanation, explain_pair
+from crmclean.dedupe.merge import Golden
+from crmclean.dedupe.report import pair_rows, review_rows, summary
+from crmclean.errors import UsageError
+from crmclean.io.read import ROW, ReadOptions, Table, read_table
+from crmclean.mask import mask_value
+from crmclean.profile import Profile, profile_table
+from crmclean.report.baseline import Baseline, load_baseline
+from crmclean.report.formats import render
+from crmclean.report.gate import Gate, default_gate, with_flags
+from crmclean.report.model import ClusterView, Duplicates, Report, build_report
+from crmclean.rules import load as rules_load
+from crmclean.rules.load import LoadedRules, RulesSource
+
+Source = str | Path | pl.DataFrame | Table
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read(source: Source, options: ReadOptions | None = None, **read_options: str | None) -> Table:
+    """``source`` as a Table: a frame of strings with ``_row``, plus what was learned reading it.
+
+    A path is read as the CLI reads it (``options`` or keyword arguments: ``format``, ``delimiter``,
+    ``encoding``, ``sheet``). A DataFrame is taken as it is: every column cast to string for the
+    checks (values kept: ``7`` stays ``"7"``), and ``_row`` numbered 1, 2, ... when it has none."""
+    if isinstance(source, Table):
+        return source
+    if isinstance(source, pl.DataFrame):
+        return _table_from_frame(source)
+    if read_options:
+        if options is not None:
+            raise TypeError("give read options as `options` or as keyword arguments, not both")
+        options = ReadOptions(**read_options)
+    return read_table(source, options)
+
+
+def _table_from_frame(frame: pl.DataFrame) -> Table:
+    data = frame.select(pl.exclude(ROW).cast(pl.String))
+    if ROW in frame.columns:
+        rows = frame.get_column(ROW)
+        if rows.null_count() or not rows.dtype.is_integer() or rows.n_unique() != rows.len():
+            raise UsageError(f"the DataFrame's {ROW} column must hold unique whole numbers (source rows)")
+        data = data.insert_column(0, rows.cast(pl.Int64))
+    else:
+        data = data.insert_column(0, pl.int_range(1, frame.height + 1, dtype=pl.Int64, eager=True).alias(ROW))
+    return Table(frame=data, name="<DataFrame>", format="dataframe")
+
+
+def load_rules(source: RulesSource = None, *, check_dns: bool | None = None) -> LoadedRules:
+    """Load rules (see the module docstring for what ``source`` may be); ``check_dns`` overrides
+    ``settings.check_dns``."""
+    loaded = rules_load.load_rules(source)
+    if check_dns is not None and check_dns != loaded.rules.settings.check_dns:
+        loaded = LoadedRules(loaded.rules.model_copy(deep=True), loaded.path, loaded.base)
+        loaded.rules.settings.check_dns = check_dns
+    return loaded
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the report and the gate are asked for: the report/gate flags of validate, clean and run.
+
+    ``gate``: the gate to judge by (default: the rules' ``gate:`` section, else the command's default);
+    ``gate_fail`` / ``gate_warn``: ``SELECTOR=LIMIT`` thresholds on top of it (as --gate-fail/--gate-warn);
+    ``baseline``: a saved baseline (path or Baseline) whose rates this run must not worsen by more
+    than ``baseline_tolerance`` (``"0.5%"``); ``show_values``: examples unmasked (personal data)."""
+
+    show_values: bool = False
+    gate: Gate | None = None
+    gate_fail: Sequence[str] = ()
+    gate_warn: Sequence[str] = ()
+    baseline: str | Path | Baseline | None = None
+    baseline_tolerance: str | None = None
+
+    def resolve_gate(self, loaded: LoadedRules, *, quarantine: bool) -> Gate:
+        """The gate this run is judged by: flags over ``gate`` (or the rules' gate), else the default
+        (any error fails; with ``quarantine``, rows with errors went to rejects and only warn)."""
+        base = self.gate if self.gate is not None else loaded.rules.gate
+        chosen = with_flags(
+            base, fail=list(self.gate_fail), warn=list(self.gate_warn), tolerance=self.baseline_tolerance
+        )
+        return chosen if chosen is not None else default_gate(quarantine=quarantine)
+
+    def resolve_baseline(self) -> Baseline | None:
+        if self.baseline is None or isinstance(self.baseline, Baseline):
+            return self.baseline
+        return load_baseline(str(self.baseline))
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Validation:
+    """What :func:`validate` found. ``frame``: the rows as filled and normalized (what clean writes);
+    ``findings``: one row per finding; ``changes``: one row per changed cell."""
+
+    table: Table
+    loaded: LoadedRules
+    options: ReportOptions
+    validated: pipeline.Validated
+    quarantine: bool = False  # rows with errors were set apart (clean, run): errors then only warn
+
+    @property
+    def findings(self) -> pl.DataFrame:
+        return self.validated.findings
+
+    @property
+    def changes(self) -> pl.DataFrame:
+        return self.validated.prepared.changes
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        return self.validated.prepared.frame
+
+    @property
+    def roles(self) -> dict[str, str | None]:
+        """column -> detected (or configured) role."""
+        return dict(self.validated.prepared.ctx.roles)
+
+    @property
+    def errors(self) -> int:
+        return self.validated.errors
+
+    @cached_property
+    def report(self) -> Report:
+        """The quality report, judged by the gate; ``report.render(fmt)`` for any format."""
+        return build_report(self._reported(), **self._report_arguments())
+
+    def _reported(self) -> pipeline.Validated | pipeline.Cleaned:
+        return self.validated
+
+    def _report_arguments(self) -> dict:
+        return {
+            "rules": self.loaded.rules,
+            "show_values": self.options.show_values,
+            "gate": self.options.resolve_gate(self.loaded, quarantine=self.quarantine),
+            "baseline": self.options.resolve_baseline(),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the gate passes (or only warns), 1 when it fails."""
+        return self.report.exit_code()
+
+
+@dataclass
+class Cleaning(Validation):
+    """What :func:`clean` produced: every input row is in exactly one of ``cleaned`` (filled and
+    normalized) and ``rejected`` (source values plus ``_reasons``)."""
+
+    cleaned_result: pipeline.Cleaned | None = None
+    quarantine: bool = True
+
+    @property
+    def cleaned(self) -> pl.DataFrame:
+        assert self.cleaned_result is not None
+        return self.cleaned_result.cleaned
+
+    @property
+    def rejected(self) -> pl.DataFrame:
+        assert self.cleaned_result is not None
+        return self.cleaned_result.rejected
+
+    def _reported(self) -> pipeline.Cleaned:
+        assert self.cleaned_result is not None
+        return self.cleaned_result
+
+
+@dataclass
+class Deduplication:
+    """What :func:`dedupe` found. ``clusters``: every input row and column plus cluster_id,
+    cluster_size and match_score; ``pairs``: the compared pairs at or above the review band;
+    ``review``: the pairs in the review band, both records side by side; ``summary``: the counts."""
+
+    table: Table
+    loaded: LoadedRules
+    deduped: pipeline.Deduped
+
+    @property
+    def duplicates(self) -> Duplicates:
+        """Counts and the largest clusters (names masked), as the report's `duplicates` shows them."""
+        return duplicates_view(
+            self.deduped.duplicates, self.summary, self.deduped.prepared, show_values=False
+        )
+
+    @cached_property
+    def clusters(self) -> pl.DataFrame:
+        return self.deduped.annotated()
+
+    @cached_property
+    def pairs(self) -> pl.DataFrame:
+        return pair_rows(self.deduped.duplicates, self.loaded.rules.dedupe.review)
+
+    @cached_property
+    def review(self) -> pl.DataFrame:
+        return review_rows(self.deduped.duplicates, (self.table,))
+
+    @cached_property
+    def merged(self) -> Golden:
+        return self.deduped.golden(self.loaded)
+
+    @property
+    def golden(self) -> pl.DataFrame:
+        """One golden record per cluster (survivorship from the rules' ``dedupe:`` section)."""
+        return self.merged.records
+
+    @property
+    def lineage(self) -> pl.DataFrame:
+        """For every golden value: the source row it came from and why."""
+        return self.merged.lineage
+
+    @cached_property
+    def summary(self) -> dict:
+        return summary(self.deduped.duplicates, self.table.frame.height)
+
+
+@dataclass
+class Linkage:
+    """What :func:`link` found: ``annotated`` is every NEW row and column plus status
+    (existing / review / new), existing_row, existing_id, existing_score and cluster_id."""
+
+    new: Table
+    existing: Table
+    loaded: LoadedRules
+    linked: pipeline.Linked
+
+    @property
+    def annotated(self) -> pl.DataFrame:
+        return self.linked.annotated
+
+    @cached_property
+    def pairs(self) -> pl.DataFrame:
+        return pair_rows(self.linked.duplicates, self.loaded.rules.dedupe.review, self.existing.frame.height)
+
+    @cached_property
+    def review(self) -> pl.DataFrame:
+        return review_rows(self.linked.duplicates, (self.existing, self.new))
+
+    @cached_property
+    def summary(self) -> dict:
+        return summary(self.linked.duplicates, self.new.frame.height, self.linked.annotated)
+
+    @property
+    def duplicates(self) -> Duplicates:
+        """Duplicates inside NEW, as the report's `duplicates` shows them."""
+        return duplicates_view(self.linked.duplicates, self.summary, None, show_values=False)
+
+
+@dataclass
+class RunResult(Cleaning):
+    """What :func:`run` produced: a Cleaning, plus the dedupe of the cleaned rows and their golden
+    records. ``clusters``: _row, cluster_id, cluster_size, match_score of every cleaned row."""
+
+    ran: pipeline.Ran | None = None
+
+    @property
+    def clusters(self) -> pl.DataFrame:
+        assert self.ran is not None
+        return self.ran.clusters
+
+    @property
+    def golden(self) -> pl.DataFrame:
+        assert self.ran is not None
+        return self.ran.golden.records
+
+    @property
+    def lineage(self) -> pl.DataFrame:
+        assert self.ran is not None
+        return self.ran.golden.lineage
+
+    @cached_property
+    def pairs(self) -> pl.DataFrame:
+        assert self.ran is not None
+        return pair_rows(self.ran.deduped.duplicates, self.loaded.rules.dedupe.review)
+
+    def _report_arguments(self) -> dict:
+        assert self.ran is not None
+        return {
+            **super()._report_arguments(),
+            "duplicates": duplicates_view(
+                self.ran.deduped.duplicates,
+                summary(self.ran.deduped.duplicates, self.ran.deduped.duplicates.clusters.height),
+                self.ran.deduped.prepared,
+                show_values=self.options.show_values,
+            ),
+        }
+
+    def outputs(self) -> dict[str, pl.DataFrame]:
+        """The data outputs of ``crmclean run``, by name."""
+        return {
+            "cleaned": self.cleaned,
+            "rejects": self.rejected,
+            "changes": self.changes,
+            "findings": self.findings,
+            "clusters": self.clusters,
+            "golden": self.golden,
+            "lineage": self.lineage,
+        }
+
+
+def duplicates_view(
+    found: DedupeFound, info: dict, prepared: pipeline.Prepared | None, *, show_values: bool
+) -> Duplicates:
+    """The dedupe result as reports show it: counts (``info``, from dedupe.report.summary), size
+    distribution, largest clusters with a few (masked) names of their records (none without
+    ``prepared``)."""
+    if prepared is None:
+        largest = [
+            ClusterView(int(e["cluster_id"]), e["size"], e["score"] or 0.0, e["matched_on"], [])
+            for e in info["largest"]
+        ]
+        return _duplicates(info, largest)
+    ctx = prepared.ctx
+    name_columns = [c for c in (ctx.first_of("first_name"), ctx.first_of("last_name")) if c]
+    rids = found.clusters.select(ROW, CLUSTER_ID)
+    largest = []
+    for entry in info["largest"]:
+        members = rids.filter(pl.col(CLUSTER_ID) == entry["cluster_id"]).get_column(ROW)
+        rows = prepared.frame.filter(pl.col(ROW).is_in(members.implode())).head(3)
+        examples = []
+        for record in rows.iter_rows(named=True):
+            parts = [(record[c], c) for c in name_columns if record[c]]
+            shown = [p if show_values else mask_value(p, ctx.roles.get(c)) for p, c in parts]
+            examples.append(" ".join(p for p in shown if p) or f"row {record[ROW]}")
+        largest.append(
+            ClusterView(
+                int(entry["cluster_id"]), entry["size"], entry["score"] or 0.0, entry["matched_on"], examples
+            )
+        )
+    return _duplicates(info, largest)
+
+
+def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
+    return Duplicates(
+        records=info["records"],
+        clusters=info["clusters_with_duplicates"],
+        duplicate_records=info["duplicate_records"],
+        pairs_compared=info["pairs_compared"],
+        largest=largest,
+        size_distribution=info["size_distribution"],
+    )
+
+
+def dedupe_details(info: dict) -> dict:
+    """What only dedupe measures, beside the report's `duplicates` object."""
+    details = {"skipped_blocks": info["skipped_blocks"], "largest_block": info["largest_block"]}
+    if "link" in info:
+        details["link"] = info["link"]
+    return details
+
+
+# --------------------------------------------------------------------------- the verbs
+
+
+def profile(source: Source, *, show_values: bool = False, options: ReadOptions | None = None) -> Profile:
+    """What each column holds: detected role, fill rate, distinct values, shapes, lengths."""
+    return profile_table(read(source, options), show_values=show_values)
+
+
+def validate(
+    source: Source,
+    rules: RulesSource = None,
+    *,
+    report: ReportOptions | None = None,
+    check_dns: bool | None = None,
+    options: ReadOptions | None = None,
+) -> Validation:
+    """Fill, normalize and check ``source`` against ``rules``; nothing is written."""
+    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns)
+    return Validation(table, loaded, report or ReportOptions(), pipeline.check_table(table, loaded))
+
+
+def clean(
+    source: Source,
+    rules: RulesSource = None,
+    *,
+    report: ReportOptions | None = None,
+    check_dns: bool | None = None,
+    options: ReadOptions | None = None,
+) -> Cleaning:
+    """Validate, then split the rows: ``cleaned`` (filled, normalized) and ``rejected`` (with reasons)."""
+    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns)
+    cleaned = pipeline.clean(table, loaded)
+    return Cleaning(table, loaded, report or ReportOptions(), cleaned.validated, cleaned_result=cleaned)
+
+
+def dedupe(source: Source, rules: RulesSource = None, *, options: ReadOptions | None = None) -> Deduplication:
+    """Cluster probable duplicate customers (zero-config from the detected roles; tuned under
+    ``dedupe:`` in the rules)."""
+    table, loaded = read(source, options), load_rules(rules)
+    return Deduplication(table, loaded, pipeline.dedupe(table, loaded))
+
+
+def link(
+    new: Source, existing: Source, rules: RulesSource = None, *, options: ReadOptions | None = None
+) -> Linkage:
+    """Match every NEW record against EXISTING customers (a pre-import check); duplicates inside NEW
+    are found too. Two EXISTING records are never compared."""
+    new_table, old_table = read(new, options), read(existing, options)
+    loaded = load_rules(rules)
+    return Linkage(new_table, old_table, loaded, pipeline.link(new_table, old_table, loaded))
+
+
+def find_record(table: Table, ident: str) -> int:
+    """The source row of a record named by its customer id (when a customer_id column holds it) or
+    by its row number."""
+    from crmclean.schema import detect_roles, role_map
+
+    roles = role_map(detect_roles(table.frame, table.columns, {}))
+    id_column = next((c for c, r in roles.items() if r == "customer_id"), None)
+    if id_column is not None:
+        hits = table.frame.filter(pl.col(id_column).cast(pl.String).str.strip_chars() == ident.strip())
+        if hits.height == 1:
+            return int(hits.get_column(ROW)[0])
+        if hits.height > 1:
+            rows = ", ".join(str(r) for r in hits.get_column(ROW).head(5).to_list())
+            raise UsageError(f"customer id {ident!r} is on several rows ({rows}); give a row number")
+    if ident.isdigit() and table.frame.get_column(ROW).is_in([int(ident)]).any():
+        return int(ident)
+    where = f"in column {id_column!r} or " if id_column else ""
+    raise UsageError(f"no record {ident!r} {where}as a row number in {table.name}")
+
+
+@dataclass
+class PairExplanation:
+    """Why two records are, or are not, the same customer: ``explanation`` holds the per-field
+    similarity and evidence, the total, the decision and the clusters."""
+
+    row_a: int
+    row_b: int
+    explanation: Explanation
+    loaded: LoadedRules
+
+
+def explain(
+    source: Source, first: str, second: str, rules: RulesSource = None, *, options: ReadOptions | None = None
+) -> PairExplanation:
+    """Explain the pair of records ``first`` and ``second`` (customer ids or row numbers)."""
+    table, loaded = read(source, options), load_rules(rules)
+    row_a, row_b = find_record(table, first), find_record(table, second)
+    if row_a == row_b:
+        raise UsageError(f"{first!r} and {second!r} are the same record (row {row_a})")
+    found = pipeline.dedupe(table, loaded).duplicates
+    return PairExplanation(row_a, row_b, explain_pair(found, loaded.rules.dedupe, row_a, row_b), loaded)
+
+
+def run(
+    source: Source,
+    rules: RulesSource = None,
+    *,
+    report: ReportOptions | None = None,
+    check_dns: bool | None = None,
+    options: ReadOptions | None = None,
+    progress: Callable[[str], object] = pipeline.print_nothing,
+) -> RunResult:
+    """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
+    ``progress(step)`` is told when each step starts."""
+    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns)
+    ran = pipeline.run(table, loaded, progress=progress)
+    return RunResult(
+        table,
+        loaded,
+        report or ReportOptions(),
+        ran.cleaned.validated,
+        cleaned_result=ran.cleaned,
+        ran=ran,
+    )
+
+
+__all__ = [
+    "Cleaning",
+    "Deduplication",
+    "Linkage",
+    "PairExplanation",
+    "ReportOptions",
+    "RunResult",
+    "Source",
+    "Validation",
+    "clean",
+    "dedupe",
+    "explain",
+    "find_record",
+    "link",
+    "load_rules",
+    "profile",
+    "read",
+    "render",
+    "run",
+    "validate",
+]
