@@ -50,7 +50,7 @@ def _global(
 
 
 def _register() -> None:
-    from crmclean.cli import dedupe, profile, run, validate  # noqa: F401  (commands register themselves on `app`)
+    from crmclean.cli import dedupe, master, profile, run, validate  # noqa: F401  (commands register themselves on `app`)
 
 
 # In messages of exceptions crmclean did not raise (Polars, libraries), what may be row data: quoted
