@@ -15,7 +15,7 @@ from crmclean.master import add as add_module
 from crmclean.master import build as build_module
 from crmclean.master import show as show_module
 from crmclean.master.codes import DEFAULT_PREFIX
-from crmclean.master.match import Matcher, answer_lines
+from crmclean.master.match import Matcher, answer_lines, line_batches
 from crmclean.rules.load import load_rules
 
 master_app = typer.Typer(
@@ -95,12 +95,17 @@ def add_command(
 
 
 @master_app.command("match")
-def match_command(directory: str = Dir) -> int:
+def match_command(
+    directory: str = Dir,
+    batch: int = typer.Option(
+        512, "--batch", min=1, help="Work on at most this many waiting records at once (throughput)."
+    ),
+) -> int:
     """NDJSON records on stdin -> one NDJSON answer per record on stdout (normalized values, findings,
     customer_code with score, or `new`). The master is not changed."""
     matcher = Matcher(directory)
     bad = 0
-    for line, error in answer_lines(matcher, sys.stdin):
+    for line, error in answer_lines(matcher, line_batches(sys.stdin.fileno(), batch)):
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
         if error:

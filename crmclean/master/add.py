@@ -38,6 +38,7 @@ from crmclean.master.batch import (
 from crmclean.master.build import _batch_info, count, order_index
 from crmclean.master.codes import Allocator, code_number
 from crmclean.master.keys import candidates, key_frame
+from crmclean.master.linkage import decide, problems
 
 DEFAULT_MAX_MERGE_SHARE = 0.05
 
@@ -64,27 +65,6 @@ class Added:
             "compared_with": self.compared_with,
             "written": self.written,
         }
-
-
-class _Codes:
-    """Union-find over codes; the root of a set is its oldest code."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.parent: dict[str, str] = {}
-
-    def find(self, code: str) -> str:
-        root = code
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        self.parent[code] = root
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            old, young = sorted((ra, rb), key=lambda c: code_number(self.prefix, c))
-            self.parent[young] = old
 
 
 def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: float) -> Added:
@@ -115,45 +95,49 @@ def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: fl
             [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
         ).alias(CODE)
     )
-    union = _Codes(prefix)
-    per_cluster = (
-        clusters.filter(pl.col(CODE).is_not_null()).group_by("cluster").agg(pl.col(CODE).unique().sort())
-    )
-    owners: dict[int, list[str]] = {}
-    for label, codes in per_cluster.iter_rows():
-        owners[label] = codes
-        for other in codes[1:]:
-            union.union(codes[0], other)
-    news = clusters.filter(pl.col(CODE).is_null())
+    found_problems, lonely = problems(clusters, old.height)
+    decision = decide(found_problems, master.index, new_index, settings, prefix)
     allocator = Allocator(prefix, master.state["codes"]["next"])
-    created: dict[int, str] = {}
-    assigned, events = [], []
-    merges: dict[str, tuple[str, str | None, float | None]] = {}  # retired -> (survivor, key, score)
     rows = new_index.select(RECORD_KEY, SOURCE).rows()
-    for rid, label, score in news.select(RID, "cluster", MATCH_SCORE).iter_rows():
-        key, source = rows[rid - old.height]
-        score = None if score is None else float(score)
-        if label in owners:
-            survivor = union.find(owners[label][0])
-            for code in owners[label]:
-                if code != survivor and code not in merges:
-                    merges[code] = (survivor, key, score)
-            assigned.append(survivor)
-            events.append((timestamp, "attached", survivor, None, key, source, score))
-        elif label in created:
-            assigned.append(created[label])
-            events.append((timestamp, "attached", created[label], None, key, source, score))
-        else:
-            created[label] = code = allocator.new()
-            assigned.append(code)
+    match_score = dict(
+        zip(range(new_index.height), clusters.get_column(MATCH_SCORE).to_list()[old.height :], strict=True)
+    )
+    assigned: dict[int, str] = {}
+    created: set[str] = set()
+    merges: dict[str, tuple[str, str | None, float | None]] = {}  # retired -> (survivor, key, score)
+    attached_to_existing = 0
+    for group in decision.groups:
+        if group.codes:
+            survivor = group.codes[0]
+            bridge = rows[group.new[0]][0] if group.new else None
+            for code in group.codes[1:]:
+                merges[code] = (survivor, bridge, decision.merge_scores.get(code))
+            for n in group.new:
+                assigned[n] = survivor
+            attached_to_existing += len(group.new)
+        elif group.new:
+            code = allocator.new()
+            created.add(code)
+            for n in group.new:
+                assigned[n] = code
+    by_label: dict[int, str] = {}
+    for n, label in sorted(lonely.items()):
+        if label not in by_label:
+            by_label[label] = allocator.new()
+            created.add(by_label[label])
+        assigned[n] = by_label[label]
+    scores = {n: decision.scores.get(n, match_score.get(n)) for n in assigned}
+    events = []
+    opened: set[str] = set()
+    for n in range(new_index.height):
+        code = assigned[n]
+        key, source = rows[n]
+        if code in created and code not in opened:
+            opened.add(code)
             events.append((timestamp, "created", code, None, key, source, None))
-    # a merge may also come from master records regrouped with no new record in their cluster
-    for codes in owners.values():
-        for code in codes:
-            survivor = union.find(code)
-            if code != survivor and code not in merges:
-                merges[code] = (survivor, None, None)
-    merges = {code: (union.find(code), key, score) for code, (_s, key, score) in merges.items()}
+        else:
+            events.append((timestamp, "attached", code, None, key, source, scores.get(n)))
+    assigned_list = [assigned[n] for n in range(new_index.height)]
     live = master.golden.height
     result.merged = len(merges)
     result.merges = sorted(
@@ -169,12 +153,12 @@ def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: fl
             hint="check the batch, or allow it with --max-merge-share",
         )
     result.created = len(created)
-    result.attached = sum(1 for e in events if e[1] == "attached" and e[2] not in created.values())
+    result.attached = attached_to_existing
     merge_events = [
         (timestamp, "merged", s, c, key, None if key is None else _source_of(key, rows), score)
         for c, (s, key, score) in sorted(merges.items(), key=lambda m: code_number(prefix, m[0]))
     ]
-    new_index = new_index.with_columns(pl.Series(CODE, assigned, dtype=pl.String))
+    new_index = new_index.with_columns(pl.Series(CODE, assigned_list, dtype=pl.String))
     result.master = _apply(
         master, batch, new_index, merges, merge_events + events, allocator, timestamp, loaded
     )
