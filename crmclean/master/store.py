@@ -146,11 +146,12 @@ def is_master(root: Path) -> bool:
 def load(root: str | Path, *, tables: bool = True) -> Master:
     """The live version of the master at ``root``; with ``tables=False`` only state and index."""
     root = Path(root)
-    current = root / "current"
-    if not current.exists():
+    link = root / "current"
+    if not link.exists():
         raise UsageError(
-            f"{root} is not a customer master (no {current})", hint="create one with `crmclean master build`"
+            f"{root} is not a customer master (no {link})", hint="create one with `crmclean master build`"
         )
+    current = link.resolve()  # once: a writer swapping `current` meanwhile does not mix versions
     state = json.loads((current / "state.json").read_text(encoding="utf-8"))
     if state.get("format") != FORMAT or state.get("format_version", 0) > FORMAT_VERSION:
         raise UsageError(f"{current / 'state.json'} is not a master state this crmclean can read")
