@@ -1,0 +1,255 @@
+"""``master match``: record-at-a-time matching against the master, for the real-time side of a CRM
+(a sign-up form, a queue consumer). Nothing is written; ``master add`` folds the same records in later.
+
+The master is loaded once: its stored match keys, an in-memory index per blocking key (value ->
+records) and the two sorted name orders of the sorted neighbourhood. Each record is then filled,
+normalized and validated with the master's rules, reduced to its match keys, and scored against only
+the master records that share a blocking key with it (or sit next to it in name order), exactly the
+records ``add`` would compare it with. A code matches when one of its records scores at least
+``dedupe.match``; the best such code is the answer, and the others are listed (``add`` would merge
+them). Below ``match`` but at least ``review`` the best code is given with status ``review``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import polars as pl
+
+from crmclean.context import Context
+from crmclean.dedupe.block import BLOCKING, RID, SORTED_NAME
+from crmclean.dedupe.compare import score_pairs
+from crmclean.dedupe.keys import KEYS, match_keys
+from crmclean.fill import apply_fill
+from crmclean.io.read import ROW, Table
+from crmclean.master import store
+from crmclean.master.batch import CODE, canonical
+from crmclean.master.keys import key_values, name_orders, sort_key
+from crmclean.pipeline import make_context, normalize
+from crmclean.validate import findings as F
+from crmclean.validate.checks import run_check
+
+FIELDS_OUT = ("column", "rule", "severity", "value", "message")
+
+
+class Matcher:
+    def __init__(self, root: str | Path) -> None:
+        master = store.load(root, tables=False)
+        self.state = master.state
+        self.loaded = store.stored_rules(master.state)
+        self.settings = self.loaded.rules.dedupe
+        index = master.index
+        self.codes: list[str] = index.get_column(CODE).to_list()
+        self.keys = index.select(*[pl.col(store.KEY_PREFIX + k).alias(k) for k in KEYS])
+        self.blocks: dict[str, dict[str, list[int]]] = {}
+        positions = index.select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
+            *[c for c in index.columns if c.startswith(store.KEY_PREFIX)],
+        )
+        for name in self.settings.blocking:
+            if name == SORTED_NAME:
+                continue
+            groups = key_values(positions, name).group_by("k").agg(pl.col("seq"))
+            self.blocks[name] = dict(groups.iter_rows())
+        self.orders: list[tuple[tuple[str, str], list[str], list[int]]] = []
+        if SORTED_NAME in self.settings.blocking:
+            for order in name_orders():
+                ranked = (
+                    positions.select("seq", k=sort_key(positions, order)).drop_nulls("k").sort("k", "seq")
+                )
+                self.orders.append(
+                    (order, ranked.get_column("k").to_list(), ranked.get_column("seq").to_list())
+                )
+        self.contexts: dict[tuple[str, ...], Context] = {}
+
+    # ------------------------------------------------------------------------------------- one record
+
+    def _context(self, table: Table) -> Context:
+        header = tuple(table.columns)
+        ctx = self.contexts.get(header)
+        if ctx is None:
+            _guesses, ctx = make_context(table, self.loaded)
+            self.contexts[header] = ctx
+        return ctx
+
+    def _candidates(self, keys: dict[str, str | None]) -> list[int]:
+        found: set[int] = set()
+        limit = self.settings.max_block
+        for name, table in self.blocks.items():
+            parts = [("phone",), ("phone2",)] if name == "phone" else [BLOCKING[name]]
+            for part in parts:
+                values = [keys.get(p) for p in part]
+                if any(v is None for v in values):
+                    continue
+                members = table.get("\x1f".join(values))  # type: ignore[arg-type]
+                if members and len(members) + 1 <= limit:  # a batch skips blocks over max_block
+                    found.update(members)
+        reach = self.settings.window - 1
+        for order, ks, seqs in self.orders:
+            parts = [keys.get(c) for c in order]
+            if any(p is None for p in parts):
+                continue
+            k = " ".join(parts)  # type: ignore[arg-type]
+            at = bisect_right(ks, k)  # the new record sorts after the master's equal keys
+            lo = max(0, at - reach)
+            found.update(seqs[lo : at + reach])
+        return sorted(found)
+
+    def match(self, record: dict) -> dict:
+        return self.match_many([record])[0]
+
+    def match_many(self, records: list[dict]) -> list[dict]:
+        """One answer per record, in order. Records are worked on together (one frame per header
+        set), which is what makes a stream fast; each is still matched on its own."""
+        answers: list[dict | None] = [None] * len(records)
+        groups: dict[tuple[str, ...], list[tuple[int, dict[str, str | None]]]] = {}
+        for i, record in enumerate(records):
+            values = {str(k): _text(v) for k, v in record.items() if str(k) != ROW}
+            groups.setdefault(tuple(values), []).append((i, values))
+        for header, members in groups.items():
+            if not header:
+                for i, _ in members:
+                    answers[i] = {**_new(None), "normalized": {}, "findings": []}
+                continue
+            for (i, _), answer in zip(
+                members, self._match_group(header, [v for _, v in members]), strict=True
+            ):
+                answers[i] = answer
+        return answers  # type: ignore[return-value]
+
+    def _match_group(self, header: tuple[str, ...], rows: list[dict[str, str | None]]) -> list[dict]:
+        frame = pl.DataFrame({h: [r[h] for r in rows] for h in header}, schema={h: pl.String for h in header})
+        frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+        ctx = self._context(Table(frame, "<stdin>", "ndjson"))
+        rules = self.loaded.rules
+        frame, _ = apply_fill(frame, rules.fill, ctx, self.loaded.base)
+        frame, _ = normalize(frame, rules.normalize, ctx)
+        # `unique` compares rows of one file with each other: meaningless for independent records
+        findings = pl.concat(
+            [F.empty(), *(run_check(frame, c, ctx) for c in rules.validate_ if c.check != "unique")]
+        )
+        by_row: dict[int, list[dict]] = {}
+        for f in F.sort(findings).iter_rows(named=True):
+            by_row.setdefault(f[ROW], []).append({k: f[k] for k in FIELDS_OUT})
+        keys = match_keys(frame, ctx)
+        near = [self._candidates(k) for k in keys.rows(named=True)]
+        best = self._score(keys, near)
+        normalized = canonical(frame, ctx).to_dicts()
+        out = []
+        for q, scores in enumerate(best):
+            answer = self._decide(scores)
+            answer["normalized"] = {k: v for k, v in normalized[q].items() if v is not None}
+            answer["findings"] = by_row.get(q + 1, [])
+            out.append(answer)
+        return out
+
+    def _score(self, keys: pl.DataFrame, near: list[list[int]]) -> list[dict[str, float]]:
+        """Per query record: its best score with each candidate code."""
+        best: list[dict[str, float]] = [{} for _ in near]
+        wanted = sorted({p for c in near for p in c})
+        if not wanted:
+            return best
+        slot = {p: j for j, p in enumerate(wanted)}
+        n = len(wanted)
+        small = pl.concat([self.keys[wanted], keys.select(KEYS)])
+        small = small.with_row_index(RID).with_columns(pl.col(RID).cast(pl.UInt32))
+        a = [slot[p] for c in near for p in c]
+        b = [n + q for q, c in enumerate(near) for _ in c]
+        pairs = pl.DataFrame({"a": a, "b": b}, schema={"a": pl.UInt32, "b": pl.UInt32})
+        scores = score_pairs(small, pairs, dict(self.settings.weights)).get_column("score").to_list()
+        for (q, p), s in zip(((q, p) for q, c in enumerate(near) for p in c), scores, strict=True):
+            code = self.codes[p]
+            if float(s) > best[q].get(code, -1.0):
+                best[q][code] = float(s)
+        return best
+
+    def _decide(self, scores: dict[str, float]) -> dict:
+        if not scores:
+            return _new(None)
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        code, score = ranked[0]
+        if score >= self.settings.match:
+            answer: dict = {"customer_code": code, "status": "match", "score": round(score, 3)}
+            also = [c for c, s in ranked[1:] if s >= self.settings.match]
+            if also:
+                answer["also_matches"] = also  # `master add` would merge these codes
+            return answer
+        if score >= self.settings.review:
+            return {**_new(score), "status": "review", "review_code": code}
+        return _new(score)
+
+
+def _new(score: float | None) -> dict:
+    return {"customer_code": "new", "status": "new", "score": None if score is None else round(score, 3)}
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def line_batches(fd: int, max_batch: int = 512) -> Iterator[list[bytes]]:
+    """Lines of ``fd`` in batches: whatever has arrived, at most ``max_batch``. A record typed or
+    sent alone is answered at once; a file or a busy queue is worked on in batches."""
+    pending, lines = b"", []
+    while True:
+        if lines and not select.select([fd], [], [], 0)[0]:
+            yield lines
+            lines = []
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        *complete, pending = (pending + chunk).split(b"\n")
+        lines.extend(complete)
+        while len(lines) >= max_batch:
+            yield lines[:max_batch]
+            lines = lines[max_batch:]
+    if pending.strip():
+        lines.append(pending)
+    if lines:
+        yield lines
+
+
+def answer_lines(matcher: Matcher, batches: Iterable[list[bytes]]) -> Iterator[tuple[str, str | None]]:
+    """(output line, error message or None) per non-blank input line, in order."""
+    number = 0
+    for batch in batches:
+        parsed: list[tuple[int, dict | str]] = []
+        for raw in batch:
+            number += 1
+            if not raw.strip():
+                continue
+            parsed.append((number, _parse(raw, number)))
+        records = [r for _, r in parsed if isinstance(r, dict)]
+        answers = iter(matcher.match_many(records)) if records else iter(())
+        for line, item in parsed:
+            if isinstance(item, str):
+                yield json.dumps({"line": line, "error": item}, ensure_ascii=False), item
+            else:
+                yield json.dumps({"line": line, **next(answers)}, ensure_ascii=False), None
+
+
+def _parse(raw: bytes, number: int) -> dict | str:
+    """The record of one line, or the one-line error message."""
+    try:
+        record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except UnicodeDecodeError:
+        return f"<stdin>, line {number}: not UTF-8 text"
+    except json.JSONDecodeError as err:
+        return f"<stdin>, line {number}: not valid JSON ({err.msg}, column {err.colno})"
+    if not isinstance(record, dict):
+        return f"<stdin>, line {number}: expected a JSON object (one customer record)"
+    return record
