@@ -407,10 +407,8 @@ def _unmatched(report: Report, gate: Gate, roles: dict[str, str | None]) -> list
     """A `checks` entry that names no check of this run is most likely a typo: warn about it."""
     items = []
     for entry in gate.checks:
-        every = entry.rule == "*" or (
-            entry.severity is not None and entry.rule is None and entry.column is None
-        )
-        every = every and entry.role is None
+        every_repair = entry.severity is not None and entry.rule is entry.column is entry.role is None
+        every = entry.rule == "*" or every_repair
         if not every and not any(_matches(entry, c, roles) for c in report.checks):
             message = f"no check of this run matches the gate entry `{entry.label()}` (a typo?)"
             items.append(

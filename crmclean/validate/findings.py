@@ -96,7 +96,10 @@ def _email_message() -> pl.Expr:
     before = pl.col("before")
     ws = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
     parts = [
-        pl.when(before.str.contains(r"<[^<>]*@[^<>]*>")).then(pl.lit("name and <> removed")),
+        pl.when(before.str.contains(r"^\s*<[^<>]*@[^<>]*>")).then(pl.lit("<> removed")),
+        pl.when(before.str.contains(r"[^<>\s][^<>]*<[^<>]*@[^<>]*>")).then(
+            pl.lit("display name and <> removed")
+        ),
         pl.when(before.str.contains(r"(?i)mailto:")).then(pl.lit("mailto: removed")),
         pl.when(before.str.contains("\uff20", literal=True)).then(pl.lit("fullwidth ＠ replaced")),
         pl.when(before.str.contains(rf"\S{ws}+@|@{ws}+\S")).then(pl.lit("spaces around @ removed")),

@@ -47,7 +47,7 @@ def test_a_repaired_email_is_a_fixed_finding(export, loaded, tmp_path):
     email = fixed.filter(pl.col("column") == "email").sort("_row")
     assert email.select("_row", "rule", "value", "message").rows() == [
         (1, "normalize:email", "maria.silva @gmail.com", "email repaired: spaces around @ removed"),
-        (4, "normalize:email", "<oleg@mail.ru>", "email repaired: name and <> removed"),
+        (4, "normalize:email", "<oleg@mail.ru>", "email repaired: <> removed"),
     ]
     # cosmetic: letter case (row 2) and surrounding spaces (row 3) make no finding
     assert fixed.filter(pl.col("column") == "email", pl.col("_row").is_in([2, 3])).height == 0
@@ -157,3 +157,14 @@ def test_examples_belong_to_their_message(tmp_path):
     line = next(x for x in github.splitlines() if "birth_date" in x and x.startswith("::error"))
     assert "in the future (e.g. ****-**-01); not a date" in line
     assert "in the future (e.g. ****-**-01, **/**/**85)" not in line
+
+
+def test_a_repair_selector_that_matches_nothing_is_reported(export, loaded):
+    validated = check_table(read_table(export), loaded)
+    report = build_report(validated, rules=loaded.rules, gate=with_flags(None, fail=["fixed:Emial=5%"]))
+    assert [i.message for i in report.gate.warnings] == [
+        "no check of this run matches the gate entry `column Emial, severity fixed` (a typo?)"
+    ]
+    # a repair entry for a column that had nothing to repair is judged, and passes
+    report = build_report(validated, rules=loaded.rules, gate=with_flags(None, fail=["fixed:country=0"]))
+    assert report.verdict == "pass" and report.gate.items[0].message == "0 rows (0 %) repaired; within 0"
