@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from crmclean.errors import RulesError
+from crmclean.normalize.email import DomainBook
 from crmclean.normalize.phonebook import PhoneBook
 from crmclean.rules.model import Condition, Settings
 
@@ -23,6 +24,7 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     rules_file: str | None = None
     phones: PhoneBook = field(default_factory=PhoneBook)  # one phonenumbers parse per value per run
+    domains: DomainBook = field(default_factory=DomainBook)  # one DNS lookup per domain per run
 
     def parse_phones(
         self, values: pl.Series, frame: pl.DataFrame, *, with_region: bool = True

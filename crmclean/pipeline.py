@@ -100,8 +100,11 @@ def prepare(table: Table, loaded: LoadedRules) -> Prepared:
 
 
 def validate(prepared: Prepared, loaded: LoadedRules) -> Validated:
+    """Every check of the rules, plus a ``fixed`` finding for each repair fill and normalize made
+    (``validate/findings.repairs``): what `clean` would change is visible in `validate` too."""
     parts = [F.empty()]
     parts.extend(run_check(prepared.frame, check, prepared.ctx) for check in loaded.rules.validate_)
+    parts.append(F.repairs(prepared.changes))
     return Validated(prepared, F.sort(pl.concat(parts)))
 
 

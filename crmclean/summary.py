@@ -53,5 +53,6 @@ def counts(findings: pl.DataFrame) -> dict[str, int]:
         "findings": findings.height,
         "errors": int((severity == "error").sum()),
         "warnings": int((severity == "warning").sum()),
+        "fixed": int((severity == "fixed").sum()),
         "rows_with_errors": findings.filter(pl.col("severity") == "error").get_column("_row").n_unique(),
     }

@@ -11,7 +11,11 @@ Choices, so that results are predictable:
   would change what users see in their own data for no gain; :func:`email_key` is where the two
   forms meet (it decodes punycode to Unicode). Values without an ``@`` come back unchanged.
 - :func:`check_emails` runs email-validator once per unique value (surrounding whitespace
-  ignored), without DNS unless ``check_dns``. ``reason`` is the library's message, shortened.
+  ignored), offline. ``reason`` is the library's message, shortened.
+- :class:`DomainBook` looks each unique domain up in DNS once per run (``settings.check_dns``),
+  with email-validator's deliverability check (MX, then A/AAAA; null MX and ``v=spf1 -all``). A
+  negative answer is trusted only when DNS answers at all (the root zone resolves): without a
+  network, or behind a resolver that denies every name, domains are ``unavailable``, not missing.
 - :func:`email_key` is a match key for deduplication: provider-specific aliases collapse
   (``I.van+crm@googlemail.com`` -> ``ivan@gmail.com``).
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from functools import lru_cache
+from concurrent.futures import ThreadPoolExecutor
 
 import email_validator
 import idna
@@ -28,7 +32,7 @@ import polars as pl
 
 from crmclean.normalize.parallel import join_back, map_unique_parallel
 
-__all__ = ["check_emails", "email_key", "normalize_email"]
+__all__ = ["DomainBook", "check_emails", "dns_verdicts", "email_key", "normalize_email"]
 
 # Whitespace as Polars' regex sees it (\s is Unicode White_Space, NBSP included) plus zero-width
 # characters that survive copy-paste from web pages and Excel.
@@ -105,12 +109,9 @@ def _short_reason(message: str) -> str:
     return (msg[0].lower() + msg[1:])[:160]
 
 
-def _validate(value: str, check_dns: bool) -> tuple[bool, str | None, str | None]:
+def _validate_offline(value: str) -> tuple[bool, str | None, str | None]:
     try:
-        kwargs: dict[str, object] = {"check_deliverability": check_dns}
-        if check_dns:
-            kwargs["dns_resolver"] = _resolver()
-        res = email_validator.validate_email(value.strip(), **kwargs)
+        res = email_validator.validate_email(value.strip(), check_deliverability=False)
     except email_validator.EmailNotValidError as exc:
         return False, _short_reason(str(exc)), None
     except Exception as exc:  # never raise on a value; report it instead
@@ -118,40 +119,150 @@ def _validate(value: str, check_dns: bool) -> tuple[bool, str | None, str | None
     return True, None, res.normalized
 
 
-@lru_cache(maxsize=1)
-def _resolver() -> object:
-    return email_validator.caching_resolver(timeout=10)
-
-
-def _validate_offline(value: str) -> tuple[bool, str | None, str | None]:
-    return _validate(value, False)
-
-
-def _validate_dns(value: str) -> tuple[bool, str | None, str | None]:
-    return _validate(value, True)
-
-
 _CHECK_SCHEMA = {"valid": pl.Boolean, "reason": pl.String, "normalized": pl.String}
 
 
-def check_emails(s: pl.Series, check_dns: bool = False) -> pl.DataFrame:
+def check_emails(s: pl.Series, check_dns: bool = False, domains: DomainBook | None = None) -> pl.DataFrame:
     """Validate addresses with email-validator, once per unique value.
 
     Returns columns ``valid`` (Boolean; null for null input), ``reason`` (short message, null when
     valid) and ``normalized`` (email-validator's normalized form when valid: domain lowercased
-    and in Unicode form, local part as given). Deliverability (DNS) is checked only when
-    ``check_dns``.
+    and in Unicode form, local part as given). With ``check_dns``, the domains of valid addresses
+    are looked up (``domains``, or a new :class:`DomainBook`): one that does not exist or takes no
+    email makes the address invalid; column ``dns`` has each row's :func:`dns_verdicts`.
     """
     s = s.cast(pl.String)
     uniq = s.drop_nulls().unique().to_list()
-    fn = _validate_dns if check_dns else _validate_offline
-    results = map_unique_parallel(uniq, fn)
+    results = map_unique_parallel(uniq, _validate_offline)
     cols = list(zip(*results, strict=True)) if results else [[], [], []]
     lookup = pl.DataFrame(
         {"v": uniq, **{name: list(col) for name, col in zip(_CHECK_SCHEMA, cols, strict=True)}},
         schema={"v": pl.String, **_CHECK_SCHEMA},
     )
-    return join_back(s.alias("v").to_frame(), lookup, ["v"])
+    out = join_back(s.alias("v").to_frame(), lookup, ["v"])
+    if not check_dns:
+        return out
+    valid = out.get_column("valid").fill_null(False)
+    verdict = dns_verdicts(out.get_column("normalized").set(~valid, None), domains or DomainBook())
+    failed = verdict.is_in([MISSING, NO_MAIL]).fill_null(False)
+    reason = verdict.replace_strict(DNS_REASONS, default=None, return_dtype=pl.String)
+    return out.with_columns(
+        valid=pl.when(failed).then(False).otherwise(pl.col("valid")),
+        reason=pl.when(failed).then(reason).otherwise(pl.col("reason")),
+        dns=verdict,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# DNS: each domain once per run
+
+OK, MISSING, NO_MAIL, UNAVAILABLE = "ok", "missing", "no_mail", "unavailable"
+DNS_REASONS = {
+    MISSING: "domain does not exist",
+    NO_MAIL: "domain does not accept email",
+    UNAVAILABLE: "domain not verified: DNS unavailable",
+}
+DNS_TIMEOUT = 3.0  # seconds per lookup (a resolver that does not answer costs this much, once)
+DNS_BATCH = 16  # lookups in flight; a batch with not one answer means DNS is down: stop there
+
+
+class DomainBook:
+    """Email domains looked up in DNS, each once per run, as the PhoneBook parses each phone once.
+
+    :meth:`check` gives each domain a verdict: ``ok``; ``missing`` (NXDOMAIN) or ``no_mail`` (null
+    MX, no MX/A/AAAA, ``v=spf1 -all``), trusted only when DNS answers for the root zone; else
+    ``unavailable`` (no network, timeout, no nameserver, a resolver that denies every name). Once a
+    whole batch of lookups gets no answer, the remaining domains are ``unavailable`` without being
+    looked up: a dead network costs one timeout, not one per domain.
+    """
+
+    def __init__(self, resolver: object | None = None, timeout: float = DNS_TIMEOUT) -> None:
+        self._resolver = resolver
+        self.timeout = timeout
+        self.verdicts: dict[str, str] = {}
+        self.attempted: set[str] = set()  # domains a lookup was sent for
+        self._dns_answers: bool | None = None
+        self._given_up = False
+
+    @property
+    def looked_up(self) -> int:
+        return len(self.attempted)
+
+    @property
+    def missing(self) -> int:
+        return sum(v in (MISSING, NO_MAIL) for v in self.verdicts.values())
+
+    @property
+    def unavailable(self) -> int:
+        return sum(v == UNAVAILABLE for v in self.verdicts.values())
+
+    def resolver(self) -> object:
+        if self._resolver is None:
+            self._resolver = email_validator.caching_resolver(timeout=self.timeout)  # type: ignore[arg-type]
+        return self._resolver
+
+    def check(self, domains: list[str]) -> dict[str, str]:
+        """Verdicts for ``domains`` (ASCII or Unicode), looking up only the ones not seen yet."""
+        todo = list(dict.fromkeys(d for d in domains if d not in self.verdicts))
+        for start in range(0, len(todo), DNS_BATCH):
+            batch = todo[start : start + DNS_BATCH]
+            if self._given_up:
+                self.verdicts.update(dict.fromkeys(batch, UNAVAILABLE))
+                continue
+            self.attempted.update(batch)
+            with ThreadPoolExecutor(max_workers=len(batch)) as pool:
+                found = dict(zip(batch, pool.map(self._lookup, batch), strict=True))
+            if all(v == UNAVAILABLE for v in found.values()) and not self.dns_answers():
+                self._given_up = True
+            self.verdicts.update(found)
+        return {d: self.verdicts[d] for d in domains}
+
+    def _lookup(self, domain: str) -> str:
+        from email_validator.deliverability import validate_email_deliverability
+
+        try:
+            resolver = self.resolver()
+            info = validate_email_deliverability(_ascii_domain(domain), domain, dns_resolver=resolver)  # type: ignore[arg-type]
+        except email_validator.EmailUndeliverableError as exc:
+            text = str(exc)
+            if "does not exist" in text:
+                verdict = MISSING
+            elif "does not accept email" in text or "does not send email" in text:
+                verdict = NO_MAIL
+            else:  # "There was an error while checking": not an answer about the domain
+                return UNAVAILABLE
+            return verdict if self.dns_answers() else UNAVAILABLE
+        except Exception:  # no resolver configuration, a broken socket: not an answer either
+            return UNAVAILABLE
+        return UNAVAILABLE if "unknown-deliverability" in info else OK
+
+    def dns_answers(self) -> bool:
+        """Whether DNS answers truthfully at all: the root zone's NS records resolve (asked once)."""
+        if self._dns_answers is None:
+            try:
+                self.resolver().resolve(".", "NS")  # type: ignore[attr-defined]
+                self._dns_answers = True
+            except Exception:
+                self._dns_answers = False
+        return self._dns_answers
+
+
+def _ascii_domain(domain: str) -> str:
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return domain
+
+
+def dns_verdicts(addresses: pl.Series, book: DomainBook) -> pl.Series:
+    """Each row's DNS verdict (``ok``, ``missing``, ``no_mail``, ``unavailable``) for the domain of
+    its address; null where the address is null. Each unique domain is looked up once."""
+    domain = addresses.cast(pl.String).str.extract(r"@([^@]+)$").str.strip_chars().str.to_lowercase()
+    unique = domain.drop_nulls().unique().sort().to_list()
+    if not unique:
+        return pl.Series("dns", [None] * domain.len(), dtype=pl.String)
+    verdicts = book.check(unique)
+    return domain.replace_strict(verdicts, default=None, return_dtype=pl.String).alias("dns")
 
 
 # --------------------------------------------------------------------------------------------

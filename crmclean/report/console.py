@@ -19,7 +19,14 @@ from rich.text import Text
 from crmclean.report.gate import pct
 from crmclean.report.model import Report
 
-STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "red", "warning": "yellow"}
+STYLE = {
+    "pass": "green",
+    "warn": "yellow",
+    "fail": "bold red",
+    "error": "red",
+    "warning": "yellow",
+    "fixed": "cyan",
+}
 VERDICT = {"pass": "PASS", "warn": "PASS with warnings", "fail": "FAIL"}
 MAX_GROUPS = 30
 MAX_GATE_ITEMS = 30
@@ -88,10 +95,13 @@ def summary_panel(report: Report) -> Panel:
         _line("rows", " · ".join(rows)),
         _line(
             "findings",
-            f"{c['errors']:,} errors in {c['rows_with_errors']:,} rows · {c['warnings']:,} warnings",
+            f"{c['errors']:,} errors in {c['rows_with_errors']:,} rows · {c['warnings']:,} warnings · "
+            f"{c.get('fixed', 0):,} repairs (fixed)",
         ),
     ]
     lines.append(_line("changes", f"{report.cells_changed:,} cells filled or normalized"))
+    if report.dns is not None:
+        lines.append(_line("dns", f"email domains {report.dns.summary()}"))
     dup = report.duplicates
     if dup is not None:
         lines.append(
@@ -115,6 +125,7 @@ def columns_table(report: Report) -> Table:
     table.add_column("role", overflow="fold")
     table.add_column("filled", justify="right", no_wrap=True)
     table.add_column("valid", justify="right", no_wrap=True)
+    table.add_column("repaired", justify="right", no_wrap=True)
     table.add_column("top problems", overflow="fold")
     for col in report.columns:
         filled = Text(pct(col.fill_rate), style="yellow" if col.fill_rate < 0.5 else "")
@@ -123,7 +134,8 @@ def columns_table(report: Report) -> Table:
         valid = col.valid_rate
         valid_text = Text(pct(valid), style="" if valid is None or valid >= 0.95 else "yellow")
         problems = "\n".join(f"{p.message} ({p.count:,})" for p in col.top_problems)
-        table.add_row(Text(col.column), Text(col.role or "-"), filled, valid_text, Text(problems))
+        repaired = Text(f"{col.fixed_rows:,}" if col.fixed_rows else "-")
+        table.add_row(Text(col.column), Text(col.role or "-"), filled, valid_text, repaired, Text(problems))
     return table
 
 
@@ -144,7 +156,7 @@ def findings_table(report: Report) -> Table:
     table.add_column("row", justify="right", no_wrap=True)
     table.add_column("message", overflow="fold", min_width=16)
     table.add_column("examples", overflow="fold", min_width=12)
-    for g in sorted(groups[:MAX_GROUPS], key=lambda g: (g.rule, -g.count, g.column)):
+    for g in sorted(groups[:MAX_GROUPS], key=lambda g: (g.severity == "fixed", g.rule, -g.count, g.column)):
         table.add_row(
             Text(check_label(g.rule, g.column)),
             Text(g.severity, style=STYLE.get(g.severity, "")),

@@ -8,6 +8,10 @@ measure is *above* the limit (below it, for ``min_fill_rate``). Without a ``gate
 finding fails, as `validate` always did; a configured threshold replaces that rule for the checks it
 names, and ``default`` sets it for the rest.
 
+Repairs (findings of severity ``fixed``: what fill and normalize changed) are judged only by entries
+that select them, ``{severity: fixed, role: email, fail: 5%}`` or ``--gate-fail fixed:email=5%``, or
+that name their rule (``normalize:email``) exactly; a wildcard or ``default`` never fails a repair.
+
 Models here must not import crmclean.rules.model (which imports this module for ``Rules.gate``).
 """
 
@@ -139,11 +143,18 @@ class CheckThreshold(Threshold):
         None, description="Column as in findings (a header; `a + b` for a multi-column check)."
     )
     role: Literal[ROLES] | None = Field(None, description="Any column with this role.")  # type: ignore[valid-type]
+    severity: Literal["error", "warning", "fixed"] | None = Field(
+        None,
+        description="Only checks of this severity. `fixed`: the repairs fill and normalize made (rule: "
+        "the step, e.g. `normalize:email`), which no other entry judges unless it names their rule.",
+    )
 
     @model_validator(mode="after")
     def _names_something(self) -> CheckThreshold:
-        if self.rule is None and self.column is None and self.role is None:
-            raise ValueError("name a `rule`, a `column` or a `role` (or `rule: '*'` for every check)")
+        if self.rule is None and self.column is None and self.role is None and self.severity is None:
+            raise ValueError(
+                "name a `rule`, a `column`, a `role` or a `severity` (or `rule: '*'` for every check)"
+            )
         if self.column is not None and self.role is not None:
             raise ValueError("give `column` or `role`, not both")
         if self.warn is None and self.fail is None:
@@ -153,6 +164,7 @@ class CheckThreshold(Threshold):
     def label(self) -> str:
         parts = [f"rule {self.rule}" if self.rule else "", f"column {self.column}" if self.column else ""]
         parts.append(f"role {self.role}" if self.role else "")
+        parts.append(f"severity {self.severity}" if self.severity else "")
         return ", ".join(p for p in parts if p)
 
     def specificity(self) -> int:
@@ -234,7 +246,8 @@ def default_gate(*, quarantine: bool = False) -> Gate:
 
 FLAG_HELP = (
     "SELECTOR=LIMIT, repeatable. SELECTOR: RULE, RULE:COLUMN, *:COLUMN, * (every check), "
-    "fill:COLUMN_OR_ROLE (minimum fill rate) or duplicates; LIMIT: a share like 5% or a number of rows."
+    "fill:COLUMN_OR_ROLE (minimum fill rate), fixed or fixed:COLUMN_OR_ROLE (repaired cells), "
+    "normalize:STEP[:COLUMN] (one repair step) or duplicates; LIMIT: a share like 5% or a number of rows."
 )
 
 
@@ -286,8 +299,17 @@ def _apply_flag(gate: Gate, kind: str, spec: str) -> None:
         target = {"role": name} if name in ROLES else {"column": name}
         _upsert(gate.min_fill_rate, FillThreshold, target, kind, limit)
         return
-    rule, colon, column = selector.partition(":")
-    target: dict[str, str | None] = {"rule": rule.strip() or "*", "column": None, "role": None}
+    if selector == "fixed" or selector.startswith("fixed:"):
+        name = selector.removeprefix("fixed").removeprefix(":").strip()
+        target: dict[str, str | None] = {"rule": None, "column": None, "role": None, "severity": "fixed"}
+        if name and name != "*":
+            target["role" if name in ROLES else "column"] = name
+        _upsert(gate.checks, CheckThreshold, target, kind, limit)
+        return
+    prefix = "normalize:" if selector.startswith("normalize:") else ""  # a repair rule: normalize:STEP
+    rule, colon, column = selector.removeprefix(prefix).partition(":")
+    rule = prefix + rule
+    target = {"rule": rule.strip() or "*", "column": None, "role": None, "severity": None}
     if colon and column.strip() and column.strip() != "*":
         target["column"] = column.strip()
     _upsert(gate.checks, CheckThreshold, target, kind, limit)
@@ -370,6 +392,10 @@ def evaluate_gate(report: Report, gate: Gate | None = None, baseline: Baseline |
 
 
 def _matches(entry: CheckThreshold, check: CheckStats, roles: dict[str, str | None]) -> bool:
+    if entry.severity is not None and entry.severity != check.severity:
+        return False
+    if check.severity == "fixed" and entry.severity is None and entry.rule != check.rule:
+        return False  # repairs are judged by entries that ask for them
     if entry.rule not in (None, "*") and entry.rule != check.rule:
         return False
     if entry.column is not None and entry.column != check.column:
@@ -381,7 +407,9 @@ def _unmatched(report: Report, gate: Gate, roles: dict[str, str | None]) -> list
     """A `checks` entry that names no check of this run is most likely a typo: warn about it."""
     items = []
     for entry in gate.checks:
-        if entry.rule != "*" and not any(_matches(entry, c, roles) for c in report.checks):
+        every_repair = entry.severity is not None and entry.rule is entry.column is entry.role is None
+        every = entry.rule == "*" or every_repair
+        if not every and not any(_matches(entry, c, roles) for c in report.checks):
             message = f"no check of this run matches the gate entry `{entry.label()}` (a typo?)"
             items.append(
                 GateItem("check", "warn", message, rule=entry.rule, column=entry.column or entry.role)
@@ -393,7 +421,8 @@ def _judge_check(check: CheckStats, gate: Gate, roles: dict[str, str | None]) ->
     entries = [e for e in gate.checks if _matches(e, check, roles)]
     top = max((e.specificity() for e in entries), default=0)
     entries = [e for e in entries if e.specificity() == top]  # the most specific decide, strictest first
-    measured = f"{rows_text(check.rows)} ({pct(check.rate)}) with findings"
+    what = "repaired" if check.severity == "fixed" else "with findings"
+    measured = f"{rows_text(check.rows)} ({pct(check.rate)}) {what}"
     base = {
         "kind": "check",
         "rule": check.rule,
@@ -407,7 +436,7 @@ def _judge_check(check: CheckStats, gate: Gate, roles: dict[str, str | None]) ->
         return GateItem(
             status=status, message=_verdict_text(measured, status, limit), limit=_str(limit), **base
         )
-    if check.rows == 0:
+    if check.rows == 0 or check.severity == "fixed":  # a repair no entry asks about is reported only
         return None
     if check.severity == "error" and gate.default is not None:
         status, limit = judge(gate.default, check.rows, check.rate)
@@ -493,6 +522,8 @@ def compare_baseline(report: Report, baseline: Baseline, tolerance: Limit) -> li
     note = f"(baseline {baseline.origin}; tolerance {tolerance} points)"
     items = []
     for check in report.checks:
+        if check.severity == "fixed":  # more repairs is not a regression of the data's quality
+            continue
         before = baseline.checks.get((check.rule, check.column))
         if before is not None and check.rate > before + tol + _EPS:
             items.append(

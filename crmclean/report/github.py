@@ -12,6 +12,7 @@ from crmclean.report.model import CheckStats, Report
 
 COMMAND = {"fail": "error", "warn": "warning"}
 MAX_ANNOTATIONS = 50  # GitHub shows at most 10 per step and 50 per job
+MAX_MESSAGES = 3  # per annotation
 
 
 def escape_data(value: str) -> str:
@@ -47,15 +48,19 @@ def render_github(report: Report) -> str:
     for item in items[:MAX_ANNOTATIONS]:
         message = item.message
         check = checks.get((item.rule or "", item.column or ""))
-        if check is not None and check.message:
-            message += f": {check.message}"
-            if check.examples:
-                message += f" (e.g. {', '.join(check.examples)})"
+        if check is not None and check.groups:  # each message with its own examples
+            shown = [
+                f"{g.message} (e.g. {', '.join(g.examples)})" if g.examples else g.message
+                for g in check.groups[:MAX_MESSAGES]
+            ]
+            more = len(check.groups) - MAX_MESSAGES
+            message += ": " + "; ".join(shown) + (f"; {more} more kinds" if more > 0 else "")
         lines.append(_command(COMMAND[item.status], _title(item), message, file))
     gate = report.gate
     summary = (
         f"{report.source.name}: gate {gate.verdict} · {report.rows:,} rows · "
-        f"{report.counts['errors']:,} errors, {report.counts['warnings']:,} warnings · "
+        f"{report.counts['errors']:,} errors, {report.counts['warnings']:,} warnings, "
+        f"{report.counts.get('fixed', 0):,} repairs · "
         f"{len(gate.failures)} failed, {len(gate.warnings)} warned"
     )
     if len(items) > MAX_ANNOTATIONS:

@@ -15,6 +15,7 @@ from crmclean.report.model import Report
 CSP = "default-src 'none'; style-src 'unsafe-inline'"  # nothing is fetched, nothing runs
 VERDICT = {"pass": "pass", "warn": "pass with warnings", "fail": "fail"}
 MAX_ROWS = 200
+SEVERITY_CLASS = {"error": "fail", "warning": "warn", "fixed": "fixed"}
 LABEL_CHARS = 26
 
 CSS = """
@@ -24,7 +25,8 @@ h1{font-size:1.5rem;margin:0 0 .25rem}
 h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;margin:.5rem 0;width:100%}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;
 text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;white-space:nowrap}
-.pass{color:#1a7f37}.warn{color:#9a6700}.fail{color:#cf222e}.badge{font-weight:600;padding:.1rem .5rem;
+.pass{color:#1a7f37}.warn{color:#9a6700}.fail{color:#cf222e}.fixed{color:#0969da}
+.badge{font-weight:600;padding:.1rem .5rem;
 border-radius:1rem;border:1px solid currentColor}.muted{color:#656d76;font-size:.85rem}
 .charts{display:flex;flex-wrap:wrap;gap:2rem}.charts figure{margin:0}figcaption{font-weight:600}
 code{background:#f6f8fa;padding:0 .2rem;border-radius:3px}
@@ -124,13 +126,13 @@ def render_html(report: Report) -> str:
             _e(pct(col.fill_rate_before)),
             _e(pct(col.fill_rate)),
             _e(pct(col.valid_rate)),
+            f"{col.fixed_rows:,}",
             "<br>".join(f"{_e(p.message)} ({p.count:,})" for p in col.top_problems),
         ]
         for col in cols
     ]
-    out.append(
-        _table(["column", "role", "filled before", "filled", "valid", "top problems"], rows, {2, 3, 4})
-    )
+    header = ["column", "role", "filled before", "filled", "valid", "repaired", "top problems"]
+    out.append(_table(header, rows, {2, 3, 4, 5}))
 
     if gate.items:
         items = sorted(gate.items, key=lambda i: -RANK[i.status])
@@ -153,7 +155,7 @@ def render_html(report: Report) -> str:
             [
                 _e(g.rule),
                 _e(g.column),
-                f'<span class="{"fail" if g.severity == "error" else "warn"}">{_e(g.severity)}</span>',
+                f'<span class="{SEVERITY_CLASS.get(g.severity, "warn")}">{_e(g.severity)}</span>',
                 f"{g.count:,}",
                 str(g.first_row),
                 _e(g.message),

@@ -19,7 +19,7 @@ from crmclean import __version__
 from crmclean.report.model import SCHEMA, Duplicates, Report
 
 Status = Literal["pass", "warn", "fail"]
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "fixed"]
 
 
 class _Doc(BaseModel):
@@ -65,7 +65,11 @@ class ColumnDoc(_Doc):
     )
     errors: int = Field(description="Error findings naming this column (multi-column checks included).")
     warnings: int = Field(description="Warning findings naming this column.")
-    top_problems: list[ProblemDoc] = Field(description="Most frequent finding messages on this column.")
+    fixed: int = Field(description="Repairs fill or normalize made on this column (fixed findings).")
+    fixed_rate: float = Field(description="Share of rows whose cell in this column was repaired.")
+    top_problems: list[ProblemDoc] = Field(
+        description="Most frequent error and warning messages on this column."
+    )
 
 
 class MessageDoc(_Doc):
@@ -83,7 +87,10 @@ class CheckDoc(_Doc):
 
     rule: str = Field(description="The check's name (its type unless the rules file names it).")
     column: str
-    severity: Severity
+    severity: Severity = Field(
+        description="error or warning; fixed: a repair by fill or normalize (rule: the step, as in the "
+        "change log), never an error."
+    )
     status: Status = Field(description="The gate's verdict on this check (baseline regressions included).")
     count: int = Field(description="Findings.")
     rows: int = Field(description="Input rows with at least one finding.")
@@ -116,6 +123,20 @@ class DuplicatesDoc(_Doc):
     pairs_compared: int
     size_distribution: list[SizeDoc] = Field(description="By size, ascending.")
     largest: list[ClusterDoc] = Field(description="Largest clusters first.")
+
+
+class DnsDoc(_Doc):
+    """Email domains looked up in DNS (settings.check_dns / --check-dns)."""
+
+    checked: bool = Field(description="Always true: the object is null when DNS was not checked.")
+    domains: int = Field(description="Unique domains looked up (each once per run).")
+    missing: int = Field(
+        description="Domains that do not exist or accept no email: their addresses are errors."
+    )
+    unavailable: int = Field(
+        description="Domains DNS gave no answer for (no network, timeout): their addresses get an "
+        "`email_dns` warning, not an error."
+    )
 
 
 class GateItemDoc(_Doc):
@@ -156,9 +177,11 @@ class ReportDoc(_Doc):
     findings: int = Field(description="All findings.")
     errors: int = Field(description="Findings of severity error.")
     warnings: int = Field(description="Findings of severity warning.")
+    fixed: int = Field(description="Findings of severity fixed: repairs fill and normalize made.")
     rows_with_errors: int
     cells_changed: int = Field(description="Cells fill or normalize changed (see clean --changes).")
     values_masked: bool = Field(description="Examples are masked (false only with --show-values).")
+    dns: DnsDoc | None = Field(description="null when email domains were not looked up.")
     quality: QualityDoc
     columns: list[ColumnDoc] = Field(description="In file order.")
     checks: list[CheckDoc] = Field(description="Most rows with findings first; checks without any last.")
@@ -167,7 +190,7 @@ class ReportDoc(_Doc):
 
 
 def to_doc(report: Report) -> ReportDoc:
-    dup = report.duplicates
+    dup, dns = report.duplicates, report.dns
     return ReportDoc(
         schema=SCHEMA,
         generator=report.generator,
@@ -178,6 +201,9 @@ def to_doc(report: Report) -> ReportDoc:
         **report.counts,
         cells_changed=report.cells_changed,
         values_masked=report.values_masked,
+        dns=None
+        if dns is None
+        else DnsDoc(checked=True, domains=dns.domains, missing=dns.missing, unavailable=dns.unavailable),
         quality=QualityDoc(
             before=round(report.quality.before, 6),
             after=round(report.quality.after, 6),
@@ -195,6 +221,8 @@ def to_doc(report: Report) -> ReportDoc:
                 valid_rate=None if c.valid_rate is None else round(c.valid_rate, 6),
                 errors=c.errors,
                 warnings=c.warnings,
+                fixed=c.fixed,
+                fixed_rate=round(c.fixed_rate, 6),
                 top_problems=[ProblemDoc(message=p.message, count=p.count) for p in c.top_problems],
             )
             for c in report.columns

@@ -48,6 +48,8 @@ def render_junit(report: Report) -> str:
         ("rows_rejected", report.rows_rejected),
         ("errors", report.counts["errors"]),
         ("warnings", report.counts["warnings"]),
+        ("fixed", report.counts.get("fixed", 0)),
+        ("dns_domains", report.dns.domains if report.dns is not None else None),
         ("quality_before", f"{report.quality.before:.4f}"),
         ("quality_after", f"{report.quality.after:.4f}"),
         ("verdict", gate.verdict),

@@ -77,11 +77,13 @@ def render_markdown(report: Report) -> str:
             pct(col.fill_rate_before),
             pct(col.fill_rate),
             pct(col.valid_rate),
+            f"{col.fixed_rows:,}",
             text("; ".join(f"{p.message} ({p.count:,})" for p in col.top_problems)),
         ]
         for col in report.columns
     ]
-    lines += _table(["column", "role", "filled before", "filled", "valid", "top problems"], rows, "llrrrl")
+    header = ["column", "role", "filled before", "filled", "valid", "repaired", "top problems"]
+    lines += _table(header, rows, "llrrrrl")
 
     groups = report.groups
     if groups:

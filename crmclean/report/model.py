@@ -9,14 +9,18 @@ Personal values appear only in examples, masked unless ``show_values``.
 Definitions
 -----------
 - **filled**: a cell that is not null and not blank.
+- **fixed**: a finding for a repair fill or normalize made (crmclean.validate.findings.repairs): one per
+  changed cell and step, unless the change was cosmetic (whitespace, Unicode form, letter case only).
+  Never an error: it sends no row to rejects and the gate judges it only where an entry names it.
 - **valid rate** of a column: the share of its filled cells (after fill and normalize) with no error
-  or warning finding on that column.
+  or warning finding on that column (a repaired cell is valid).
 - **check**: one rule on one column (or column combination), as in the findings' ``rule`` and
   ``column``; its **rate** is the share of input rows with at least one of its findings.
 - **quality score**: the share of *ready* cells among the cells of the columns with a role (rows x
-  such columns). *After*: a cell is ready when it is filled and has no finding. *Before*: when it was
-  filled in the input as read, needed no change by fill or normalize, and has no finding. So the
-  score shows what fill and normalize won, and what is left to fix; after >= before always.
+  such columns). *After*: a cell is ready when it is filled and has no error or warning finding.
+  *Before*: when it was filled in the input as read, needed no repair (no ``fixed`` finding) and has
+  no error or warning finding. So the score shows what the repairs won, and what is left to fix;
+  after >= before always.
 """
 
 from __future__ import annotations
@@ -39,11 +43,12 @@ if TYPE_CHECKING:
 SCHEMA = "crmclean.report/1"
 TOP_PROBLEMS = 3
 EXAMPLES = 3
-SEVERITY_RANK = {"warning": 1, "error": 2}
+SEVERITY_RANK = {"fixed": 0, "warning": 1, "error": 2}
+PROBLEMS = ("error", "warning")  # the severities that make a cell not ready; `fixed` is a repair
 
 QUALITY_DEFINITION = (
-    "share of cells in columns with a role that are filled and have no finding; before: also needed "
-    "no change by fill or normalize"
+    "share of cells in columns with a role that are filled and have no error or warning finding; "
+    "before: also needed no repair (no fixed finding)"
 )
 
 
@@ -101,7 +106,14 @@ class ColumnStats:
     flagged: int  # filled cells with an error or warning finding on this column
     errors: int  # error findings on this column (including multi-column checks that name it)
     warnings: int
-    top_problems: list[Problem] = field(default_factory=list)
+    top_problems: list[Problem] = field(default_factory=list)  # error and warning messages
+    fixed: int = 0  # cells fill or normalize repaired (fixed findings; a cell once per step)
+    fixed_rows: int = 0  # cells with at least one repair
+
+    @property
+    def fixed_rate(self) -> float:
+        """Share of rows whose cell in this column was repaired."""
+        return self.fixed_rows / self.rows if self.rows else 0.0
 
     @property
     def fill_rate_before(self) -> float:
@@ -148,10 +160,27 @@ class CheckStats:
 
     @property
     def examples(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for group in self.groups:
-            seen.update(dict.fromkeys(group.examples))
-        return list(seen)[:EXAMPLES]
+        """Examples of :attr:`message` only: a value shown beside a message is one that message is
+        about (the other messages have theirs in :attr:`groups`)."""
+        return self.groups[0].examples[:EXAMPLES] if self.groups else []
+
+
+@dataclass
+class DnsCheck:
+    """With settings.check_dns: the unique email domains looked up, and what DNS said."""
+
+    domains: int  # unique domains looked up
+    missing: int = 0  # do not exist, or accept no email (their addresses are errors)
+    unavailable: int = 0  # no answer from DNS: not verified (their addresses get warnings)
+
+    def summary(self) -> str:
+        text = f"checked: {self.domains:,} domain{'s' if self.domains != 1 else ''} looked up"
+        parts = []
+        if self.missing:
+            parts.append(f"{self.missing:,} do not exist or take no email")
+        if self.unavailable:
+            parts.append(f"{self.unavailable:,} not verified (DNS unavailable)")
+        return text + (f" ({'; '.join(parts)})" if parts else "")
 
 
 @dataclass
@@ -176,7 +205,7 @@ class Report:
     rows: int
     rows_cleaned: int | None
     rows_rejected: int | None
-    counts: dict[str, int]  # findings, errors, warnings, rows_with_errors
+    counts: dict[str, int]  # findings, errors, warnings, fixed, rows_with_errors
     columns: list[ColumnStats]
     checks: list[CheckStats]
     quality: Quality
@@ -184,6 +213,7 @@ class Report:
     duplicates: Duplicates | None = None
     gate: GateResult = field(default_factory=lambda: GateResult("pass"))
     values_masked: bool = True
+    dns: DnsCheck | None = None  # None: domains were not looked up (no --check-dns)
     generator: str = f"crmclean {__version__}"
 
     @property
@@ -210,8 +240,11 @@ class Report:
         rows += [
             ("errors", f"{c['errors']:,} in {c['rows_with_errors']:,} rows"),
             ("warnings", f"{c['warnings']:,}"),
+            ("repairs (fixed)", f"{c.get('fixed', 0):,}"),
             ("cells filled or normalized", f"{self.cells_changed:,}"),
         ]
+        if self.dns is not None:
+            rows.append(("email domains (DNS)", self.dns.summary()))
         dup = self.duplicates
         if dup is not None:
             rows.append(
@@ -225,9 +258,9 @@ class Report:
 
     @property
     def groups(self) -> list[FindingGroup]:
-        """Every finding group, most findings first."""
+        """Every finding group: errors and warnings first, then repairs; most findings first."""
         out = [g for c in self.checks for g in c.groups]
-        return sorted(out, key=lambda g: (-g.count, g.column, g.rule, g.message))
+        return sorted(out, key=lambda g: (g.severity == "fixed", -g.count, g.column, g.rule, g.message))
 
 
 def build_report(
@@ -275,19 +308,50 @@ def build_report(
         cells_changed=prepared.changes.select(ROW, "column").unique().height,
         duplicates=duplicates,
         values_masked=not show_values,
+        dns=_dns(prepared.ctx),
     )
     report.gate = evaluate_gate(report, gate, baseline)
     return report
 
 
+def _dns(ctx: Any) -> DnsCheck | None:
+    if not ctx.settings.check_dns:
+        return None
+    book = getattr(ctx, "domains", None)
+    if book is None:
+        return DnsCheck(0)
+    return DnsCheck(book.looked_up, book.missing, book.unavailable)
+
+
 # --- checks ---------------------------------------------------------------------------------------
+
+# Normalize steps whose changes are cosmetic by construction (whitespace, Unicode form, case): they
+# never make a `fixed` finding, so they are not listed as checks.
+COSMETIC_STEPS = frozenset({"trim", "collapse_whitespace", "nfc", "lower", "upper", "title_name"})
+
+
+def _fill_rule_id(rule: Any) -> str:
+    """As crmclean.fill labels its change-log entries."""
+    if rule.default is not None:
+        return "fill:default"
+    if rule.coalesce is not None:
+        return "fill:coalesce"
+    if rule.derive is not None:
+        return f"fill:{rule.derive}"
+    return "fill:map"
 
 
 def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
     """(rule, column, severity) of every check the rules ran on this file, labelled as the findings
     label them (crmclean.validate.checks): one column, ``a / b`` for required_any, ``a + b`` for
-    unique. A check whose label drifts still shows, from its findings."""
+    unique. A check whose label drifts still shows, from its findings. Fill rules and normalize steps
+    that can repair are listed too, as checks of severity ``fixed`` (rule: the change log's)."""
     out = []
+    for fill in rules.fill:
+        out.extend((_fill_rule_id(fill), c, "fixed") for c in ctx.targets(fill.column, fill.role))
+    for norm in rules.normalize:
+        steps = [s for s in norm.steps if s not in COSMETIC_STEPS]
+        out.extend((f"normalize:{s}", c, "fixed") for c in ctx.targets(norm.column, norm.role) for s in steps)
     for check in rules.validate_:
         name, tag = check.name or check.check, check.check  # type: ignore[attr-defined]
         columns = getattr(check, "columns", None)
@@ -313,6 +377,7 @@ def _checks(
             pl.col("severity").replace_strict(SEVERITY_RANK, default=0).max().alias("rank"),
         )
         .sort(["rows", "count", "rule", "column"], descending=[True, True, False, False])
+        .sort(pl.col("rank") == 0, maintain_order=True)  # repairs after errors and warnings
     )
     by_key: dict[tuple[str, str], list[FindingGroup]] = {}
     for g in groups:
@@ -325,7 +390,7 @@ def _checks(
             planned_severity[(rule, column)] = severity
     out = []
     for rule, column, count, n, rank in stats.iter_rows():
-        severity = names.get(rank, "warning")
+        severity = names[rank]
         planned_rank = SEVERITY_RANK.get(planned_severity.get((rule, column), ""), 0)
         severity = names.get(max(rank, planned_rank), severity)
         out.append(
@@ -379,32 +444,34 @@ def _column_stats(
     groups: list[FindingGroup],
 ) -> tuple[list[ColumnStats], Quality]:
     names = set(columns)
-    flagged = _expand(findings.select(ROW, "column", "severity"), names)
-    changed = changes.select(ROW, "column").unique()
-    severity = flagged.group_by(["column", "severity"]).agg(pl.len().alias("n"))
+    found = _expand(findings.select(ROW, "column", "severity"), names)
+    severity = found.group_by(["column", "severity"]).agg(pl.len().alias("n"))
     sev = {(c, s): n for c, s, n in severity.iter_rows()}
-    flag_rows = {
-        c: f.get_column(ROW).unique()
-        for (c,), f in flagged.select(ROW, "column").partition_by("column", as_dict=True).items()
-    }
-    change_rows = {c: f.get_column(ROW) for (c,), f in changed.partition_by("column", as_dict=True).items()}
+
+    def rows_by_column(frame: pl.DataFrame) -> dict[str, pl.Series]:
+        parts = frame.select(ROW, "column").partition_by("column", as_dict=True)
+        return {c: f.get_column(ROW).unique() for (c,), f in parts.items()}
+
+    flag_rows = rows_by_column(found.filter(pl.col("severity").is_in(PROBLEMS)))
+    fixed_rows = rows_by_column(found.filter(pl.col("severity") == "fixed"))
     empty = pl.Series(ROW, [], dtype=pl.Int64)
     exprs = []
     for i, c in enumerate(columns):
         filled = _filled(c)
         bad = pl.col(ROW).is_in(flag_rows.get(c, empty).implode())
-        touched = pl.col(ROW).is_in(change_rows.get(c, empty).implode())
+        repaired = pl.col(ROW).is_in(fixed_rows.get(c, empty).implode())
         exprs += [
             filled.sum().alias(f"filled{i}"),
             (filled & bad).sum().alias(f"flagged{i}"),
-            (filled & ~bad & ~touched).sum().alias(f"untouched{i}"),
+            (filled & ~bad & ~repaired).sum().alias(f"untouched{i}"),
         ]
     after = prepared.select(exprs).row(0, named=True) if exprs else {}
     before = source.select([_filled(c).sum().alias(c) for c in columns]).row(0, named=True) if columns else {}
     rows = source.height
     stats, cells, ready_before, ready_after = [], 0, 0, 0
     for i, c in enumerate(columns):
-        problems = [Problem(g.message, g.count) for g in groups if g.column == c][:TOP_PROBLEMS]
+        problems = [Problem(g.message, g.count) for g in groups if g.column == c and g.severity in PROBLEMS]
+        problems = problems[:TOP_PROBLEMS]
         col = ColumnStats(
             column=c,
             role=roles.get(c),
@@ -415,6 +482,8 @@ def _column_stats(
             errors=sev.get((c, "error"), 0),
             warnings=sev.get((c, "warning"), 0),
             top_problems=problems,
+            fixed=sev.get((c, "fixed"), 0),
+            fixed_rows=len(fixed_rows.get(c, empty)),
         )
         stats.append(col)
         if c in roles or not roles:

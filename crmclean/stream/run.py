@@ -181,6 +181,7 @@ class StreamValidated:
         self.counts["findings"] += final.height
         self.counts["errors"] += int((severity == "error").sum())
         self.counts["warnings"] += int((severity == "warning").sum())
+        self.counts["fixed"] += int((severity == "fixed").sum())
         self.counts["rows_with_errors"] += (
             final.filter(pl.col("severity") == "error").get_column(ROW).n_unique()
         )
@@ -289,7 +290,7 @@ class _Run:
         self.guesses, self.ctx = pipeline.make_context(table, self.loaded)
         self.ctx.phones = BoundedPhoneBook()
         kind = StreamCleaned if self.clean else StreamValidated
-        counts = {"findings": 0, "errors": 0, "warnings": 0, "rows_with_errors": 0}
+        counts = {"findings": 0, "errors": 0, "warnings": 0, "fixed": 0, "rows_with_errors": 0}
         self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), counts)
         self.checks = self.loaded.rules.validate_
         self.global_checks = [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
@@ -350,6 +351,8 @@ class _Run:
         if self.clean:
             self.result.changes += changes.height  # type: ignore[attr-defined]
         partial = self._validate(prepared, index)
+        fixed = F.repairs(changes).with_columns(pl.lit(len(self.checks), pl.Int32).alias(CHECK))
+        partial = pl.concat([partial, fixed])  # after every check, as pipeline.validate puts them
         if not self.defer_findings:
             self._emit(index, frame, prepared, changes, self._final(partial, None))
             return
@@ -504,7 +507,7 @@ class _Run:
         if not self.in_order:
             findings = self._all_findings()
             self.result._groups = {}
-            for key in ("findings", "errors", "warnings", "rows_with_errors"):
+            for key in ("findings", "errors", "warnings", "fixed", "rows_with_errors"):
                 self.result.counts[key] = 0
             self.result._add(findings.with_columns(pl.lit(0, pl.Int32).alias(CHECK)))
             if "findings" in self.writers:

@@ -105,10 +105,34 @@ def _email(frame, check, ctx):
     for c in _targets(check, ctx):
         values = frame.get_column(c)
         plain = frame.select(plain_email(pl.col(c))).to_series()
-        result = check_emails(values.set(plain, None), check_dns=ctx.settings.check_dns)  # the rest
-        bad = (result.get_column("valid").not_() & ~plain).fill_null(False)
+        result = check_emails(values.set(plain, None))  # the rest, offline
+        valid = result.get_column("valid")
+        bad = (valid.not_() & ~plain).fill_null(False)
         message = pl.lit("invalid email: ") + result.get_column("reason").fill_null("not valid")
         out.append(_emit(frame, check, ctx, c, bad, message))
+        if ctx.settings.check_dns:  # every valid address, the shortcut's too: each domain once
+            good = (plain | valid.fill_null(False)).fill_null(False)
+            out.extend(_email_dns(frame, check, ctx, c, values.set(~good, None)))
+    return out
+
+
+def _email_dns(frame, check, ctx, column: str, addresses: pl.Series) -> list[pl.DataFrame]:
+    """Errors for domains that do not exist or take no email; a warning (rule ``<name>_dns``) for
+    addresses whose domain could not be verified because DNS did not answer."""
+    from crmclean.normalize.email import DNS_REASONS, MISSING, NO_MAIL, UNAVAILABLE, dns_verdicts
+
+    verdict = dns_verdicts(addresses, ctx.domains)
+    out = [
+        _emit(frame, check, ctx, column, verdict == kind, f"invalid email: {DNS_REASONS[kind]}")
+        for kind in (MISSING, NO_MAIL)
+    ]
+    unverified = (verdict == UNAVAILABLE) & ctx.condition(check.when)
+    message = f"email {DNS_REASONS[UNAVAILABLE]} (no network?); run again with DNS, or without --check-dns"
+    out.append(
+        findings.build(
+            frame, unverified, column=column, rule=f"{_name(check)}_dns", severity="warning", message=message
+        )
+    )
     return out
 
 

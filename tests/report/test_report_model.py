@@ -14,7 +14,7 @@ from crmclean.rules.load import load_rules
 def test_counts_and_columns(validated, loaded):
     report = build_report(validated, rules=loaded.rules)
     assert report.rows == 24 and report.rows_cleaned is None and report.rows_rejected is None
-    assert report.counts == {"findings": 17, "errors": 8, "warnings": 9, "rows_with_errors": 6}
+    assert report.counts == {"findings": 95, "errors": 8, "warnings": 9, "fixed": 78, "rows_with_errors": 6}
     by_name = {c.column: c for c in report.columns}
     assert list(by_name) == validated.prepared.table.columns
     email = by_name["email"]
@@ -36,11 +36,16 @@ def test_checks_list_every_check_that_ran(validated, loaded):
     email = checks[("email", "email")]
     assert (email.severity, email.count, email.rows) == ("error", 2, 2)
     assert email.rate == pytest.approx(2 / 24)
-    assert email.examples == ["jo***@gmail", "ta***@"]
+    assert email.examples == ["jo***@gmail"]  # those of its first message only
+    assert [g.examples for g in email.groups] == [["jo***@gmail"], ["ta***@"]]
     assert checks[("contactable", "email / phone")].rows == 1
     assert checks[("unique_id", "customer_id")].count == 0  # ran, found nothing: still listed
     assert checks[("freshness", "updated_at")].severity == "warning"
-    assert [c.rows for c in report.checks] == sorted((c.rows for c in report.checks), reverse=True)
+    # most rows first: errors and warnings, then repairs, then the checks that found nothing
+    problems = sorted((c.rows for c in report.checks if c.severity != "fixed" and c.rows), reverse=True)
+    repairs = sorted((c.rows for c in report.checks if c.severity == "fixed" and c.rows), reverse=True)
+    nothing = [0] * sum(not c.rows for c in report.checks)
+    assert [c.rows for c in report.checks] == problems + repairs + nothing
     # without the rules, only checks with findings are known
     assert all(c.count for c in build_report(validated).checks)
 
@@ -51,19 +56,19 @@ def test_quality_score_definition(validated, loaded):
     role_columns = [c for c in report.columns if c.role]
     assert q.cells == 24 * len(role_columns)
     assert q.ready_after == sum(c.filled - c.flagged for c in role_columns)
-    changes = validated.prepared.changes.select("_row", "column").unique()
-    assert q.ready_before == q.ready_after - _changed_ready_cells(validated, changes)
+    repaired = validated.findings.filter(pl.col("severity") == "fixed").select("_row", "column").unique()
+    assert q.ready_before == q.ready_after - _repaired_ready_cells(validated, repaired)
     assert 0 < q.before < q.after < 1
 
 
-def _changed_ready_cells(validated, changes: pl.DataFrame) -> int:
-    """Cells ready after but not before: filled, no finding, and changed by fill or normalize."""
-    flagged = validated.findings.select("_row", "column").unique()
+def _repaired_ready_cells(validated, repaired: pl.DataFrame) -> int:
+    """Cells ready after but not before: filled, no error or warning, and repaired (a fixed finding)."""
+    problems = validated.findings.filter(pl.col("severity") != "fixed").select("_row", "column").unique()
     frame = validated.prepared.frame
     n = 0
-    for row, column in changes.iter_rows():
+    for row, column in repaired.iter_rows():
         value = frame.filter(pl.col("_row") == row).get_column(column)[0]
-        bad = flagged.filter((pl.col("_row") == row) & (pl.col("column") == column)).height
+        bad = problems.filter((pl.col("_row") == row) & (pl.col("column") == column)).height
         n += bool(value and value.strip()) and not bad
     return n
 
