@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from crmclean.io.read import ROW, Table
 from crmclean.pipeline import check_table
+from crmclean.report.formats import FORMATS, render
 from crmclean.report.model import build_report
-from crmclean.report.render import FORMATS, render
 from crmclean.rules.load import load_rules
 
 COLUMNS = {  # header -> role, pinned so that the data cannot move the roles

@@ -14,8 +14,8 @@ import pytest
 from crmclean.io.read import read_table
 from crmclean.normalize.email import DNS_BATCH, UNAVAILABLE, DomainBook, check_emails
 from crmclean.pipeline import check_table
+from crmclean.report.formats import render
 from crmclean.report.model import build_report
-from crmclean.report.render import render
 from crmclean.rules.load import load_rules
 
 MISSING_DOMAIN = "nonexistent-domain-zzzq12345.com"
