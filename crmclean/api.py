@@ -32,9 +32,9 @@ from crmclean.mask import mask_value
 from crmclean.profile import Profile, profile_table
 from crmclean.report.baseline import Baseline, load_baseline
 from crmclean.report.formats import render
-from crmclean.report.gate import Gate, default_gate, with_flags
 from crmclean.report.model import ClusterView, Duplicates, Report, build_report
 from crmclean.rules import load as rules_load
+from crmclean.rules.gate import Gate, default_gate, with_flags
 from crmclean.rules.load import LoadedRules, RulesSource
 
 Source = str | Path | pl.DataFrame | Table

@@ -21,6 +21,7 @@ from crmclean.api import ReportOptions
 from crmclean.errors import UsageError
 from crmclean.io.read import ReadOptions
 from crmclean.io.write import PRIVATE
+from crmclean.rules.gate import FLAG_HELP
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -201,10 +202,6 @@ write_flags = bundle(
 
 # --------------------------------------------------------------------------- the report and the gate
 
-FLAG_HELP = (
-    "SELECTOR=LIMIT, repeatable. SELECTOR: RULE, RULE:COLUMN, *:COLUMN, * (every check), "
-    "fill:COLUMN_OR_ROLE (minimum fill rate) or duplicates; LIMIT: a share like 5% or a number of rows."
-)
 
 
 @dataclass(frozen=True)

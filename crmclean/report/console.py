@@ -16,8 +16,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from crmclean.report.gate import pct
 from crmclean.report.model import Report
+from crmclean.report.text import pct
 
 STYLE = {
     "pass": "green",

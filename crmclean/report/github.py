@@ -7,8 +7,9 @@ properties), so a value can never end the command early or inject another one.
 
 from __future__ import annotations
 
-from crmclean.report.gate import RANK, GateItem
+from crmclean.report.gate import GateItem
 from crmclean.report.model import CheckStats, Report
+from crmclean.rules.gate import RANK
 
 COMMAND = {"fail": "error", "warn": "warning"}
 MAX_ANNOTATIONS = 50  # GitHub shows at most 10 per step and 50 per job

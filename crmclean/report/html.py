@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from crmclean.report.gate import RANK, pct
 from crmclean.report.model import Report
+from crmclean.report.text import pct
+from crmclean.rules.gate import RANK
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"  # nothing is fetched, nothing runs
 VERDICT = {"pass": "pass", "warn": "pass with warnings", "fail": "fail"}

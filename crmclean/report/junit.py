@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from crmclean.report.gate import GateItem, pct, rows_text
+from crmclean.report.gate import GateItem
 from crmclean.report.model import CheckStats, Report
+from crmclean.report.text import pct, rows_text
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from crmclean.report.gate import RANK, pct
 from crmclean.report.model import Report
+from crmclean.report.text import pct
+from crmclean.rules.gate import RANK
 
 ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 VERDICT = {"pass": "pass", "warn": "pass with warnings", "fail": "fail"}

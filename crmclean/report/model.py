@@ -32,7 +32,9 @@ import polars as pl
 
 from crmclean import __version__
 from crmclean.io.read import ROW
-from crmclean.report.gate import Gate, GateResult, evaluate_gate, pct
+from crmclean.report.gate import GateResult, evaluate_gate
+from crmclean.report.text import pct
+from crmclean.rules.gate import Gate
 from crmclean.summary import counts, summarize
 
 if TYPE_CHECKING:

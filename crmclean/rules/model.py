@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crmclean.report.gate import Gate
+from crmclean.rules.gate import Gate
 from crmclean.schema import ROLES
 
 Severity = Literal["error", "warning"]

@@ -10,8 +10,8 @@ from crmclean.errors import UsageError
 from crmclean.io.read import read_table
 from crmclean.pipeline import check_table
 from crmclean.report.baseline import SCHEMA, Baseline, from_report, load_baseline, save_baseline
-from crmclean.report.gate import Gate
 from crmclean.report.model import build_report
+from crmclean.rules.gate import Gate
 
 LENIENT = Gate.model_validate({"checks": [{"rule": "*", "fail": "50%"}]})
 

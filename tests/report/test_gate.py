@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from crmclean.errors import RulesError, UsageError
-from crmclean.report.gate import Gate, Limit, default_gate, parse_limit, with_flags
 from crmclean.report.model import build_report
+from crmclean.rules.gate import Gate, Limit, default_gate, parse_limit, with_flags
 from crmclean.rules.load import load_rules
 
 

@@ -14,8 +14,8 @@ from crmclean.io.read import read_table
 from crmclean.pipeline import check_table, clean
 from crmclean.report.baseline import from_report
 from crmclean.report.formats import render
-from crmclean.report.gate import with_flags
 from crmclean.report.model import build_report
+from crmclean.rules.gate import with_flags
 from crmclean.rules.load import load_rules
 
 EXPORT = """\
