@@ -1,0 +1,273 @@
+"""Choose the single-byte code page of a text export that is not UTF-8, or refuse to guess.
+
+Statistical detectors need far more text than a CRM export often has: one ``©`` (byte ``0xA9``) is
+``©`` in cp1252, ``╘`` in KOI8-R and ``й`` in cp866, and four Greek names read as well in cp1251 as
+in ISO-8859-7. So the choice here is made on the words that hold non-ASCII bytes, candidate by
+candidate, and it is only made when it is clear:
+
+1. **Plausible text.** Each distinct word is decoded with every candidate code page. A word is
+   plausible when its letters are of one script (Latin, Cyrillic or Greek, ASCII letters counting as
+   Latin), it is written lower case, upper case or capitalized, and it holds no character real
+   exports do not (C1 controls, box drawing, math symbols, stray diacritics such as ``¨``).
+2. **One language.** The non-ASCII letters must fit one language's alphabet: French read as cp1250
+   turns ``è ï û`` into ``č ď ű``, letters no single language uses together.
+3. **Vowels.** Words in any of these languages are 25-70 % vowels; Greek read as cp1251 is not.
+
+Candidates whose score is within ``TIE`` of the best, and that decode the words *differently*, leave
+the code page undecided (candidates that decode every word the same are one answer, whichever is
+named). An undecided file is then settled by the rest of the file: the header (a known column name
+in one reading only) or the country column (the countries named select the code page their language
+uses). If nothing settles it, the file is refused with ``--encoding`` advice: a guess would write
+mojibake with a success exit code.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from crmclean.errors import InputError
+
+# Candidate code pages, in the order a tie between equal readings is named (most common first).
+CANDIDATES = (
+    "cp1252",
+    "cp1251",
+    "cp1250",
+    "iso8859_15",
+    "iso8859_7",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "koi8_r",
+    "koi8_u",
+    "cp866",
+)
+TIE = 0.05  # candidates scoring within this of the best are "not clearly worse"
+MAX_WORDS = 2000  # distinct words scored; more add time, not evidence
+PER_BYTE = 20  # ...plus this many words for each non-ASCII byte value
+MIN_SCORE = 0.4  # below this in every code page, the bytes are not text in any of them
+
+_WORD = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
+
+# Lower-case non-ASCII letters of each language (ASCII letters are always allowed).
+_ALPHABETS = {
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "de": "äöüß",
+    "es": "áéíñóúü",
+    "pt": "áâãàçéêíóôõú",
+    "it": "àèéìíîòóù",
+    "ca": "àçèéíïòóúü",
+    "nl": "áéëïóöü",
+    "nordic": "åäæöøéáíóúýþð",
+    "pl": "ąćęłńóśźż",
+    "cs": "áäčďéěíĺľňóôŕřšťúůýž",
+    "hu": "áéíóöőúüű",
+    "ro": "ăâîșțşţ",
+    "hr": "čćđšž",
+    "tr": "çğıöşüâîû",
+    "lt": "ąčęėįšųūž",
+    "lv": "āčēģīķļņšūž",
+    "et": "äöõüšž",
+    "sq": "çë",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+    "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
+    "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+    "el": "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",
+}
+_ALPHABET_SETS = {lang: frozenset(letters) for lang, letters in _ALPHABETS.items()}
+_VOWELS = frozenset("aeiouyаеёиоуыэюяіїєαεηιουωάέήίόύώϊϋΐΰ")
+# Symbols that occur in real exports on their own or beside words.
+_SYMBOLS = frozenset("©®°€£¥№«»–—‘’‚“”„…•·±×÷§¶²³¹µ¢™¿¡ºª\xa0‰½¼¾")
+
+# The code page each country's exports use (languages written in Latin script with few accents
+# fall back to cp1252, so only the other scripts and Central Europe are listed).
+_COUNTRY_CODEPAGE = {
+    **dict.fromkeys(("RU", "UA", "BY", "KZ", "KG", "BG", "RS", "MK", "MN", "TJ", "UZ"), "cp1251"),
+    **dict.fromkeys(("GR", "CY"), "iso8859_7"),
+    **dict.fromkeys(("PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BA", "AL"), "cp1250"),
+    **dict.fromkeys(("TR", "AZ"), "cp1254"),
+    **dict.fromkeys(("LT", "LV", "EE"), "cp1257"),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    encoding: str  # Python codec name
+    reason: str  # "" when the text alone decided; else what settled it
+
+
+def _script(ch: str) -> str:
+    if ch.isascii():
+        return "latin"
+    name = unicodedata.name(ch, "")
+    for script in ("LATIN", "CYRILLIC", "GREEK"):
+        if name.startswith(script):
+            return script.lower()
+    return "other"
+
+
+def _casing_ok(word: str) -> bool:
+    return word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
+
+
+@dataclass
+class _Score:
+    codec: str
+    score: float
+    reading: tuple[str, ...]
+
+
+def _score(codec: str, words: list[bytes], weights: list[int]) -> _Score | None:
+    try:
+        decoded = [w.decode(codec) for w in words]
+    except UnicodeDecodeError:
+        return None  # a byte this code page leaves undefined
+    good = total = 0
+    letters: Counter[str] = Counter()
+    vowels = letter_count = 0
+    for text, weight in zip(decoded, weights, strict=True):
+        total += weight
+        ok = True
+        for run in re.findall(r"[^\W\d_]+|[\W\d_]+", text):
+            if run[0].isalpha():
+                scripts = {_script(c) for c in run}
+                if len(scripts) != 1 or "other" in scripts or not _casing_ok(run):
+                    ok = False
+                    break
+            elif any(not c.isascii() and c not in _SYMBOLS for c in run):
+                ok = False
+                break
+        if not ok:
+            continue
+        # a lone letter ("й" from cp866 where cp1252 reads "©") is weak evidence: half a word
+        good += weight / 2 if sum(ch.isalpha() for ch in text) == 1 else weight
+        for ch in text.lower():
+            if ch.isalpha():
+                letter_count += weight
+                vowels += weight * (ch in _VOWELS or _base(ch) in _VOWELS)
+                if not ch.isascii():
+                    letters[ch] += weight
+    score = good / total if total else 1.0
+    high = sum(letters.values())
+    if high:
+        score *= (
+            max(sum(n for c, n in letters.items() if c in alphabet) for alphabet in _ALPHABET_SETS.values())
+            / high
+        )
+    if letter_count >= 30:
+        share = vowels / letter_count
+        if not 0.25 <= share <= 0.7:
+            score *= 0.5
+    return _Score(codec, score, tuple(decoded))
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFKD", ch)[:1]
+
+
+def _sample_words(raw: bytes) -> tuple[list[bytes], list[int]]:
+    """Distinct words holding non-ASCII bytes, with their counts: the ``MAX_WORDS`` most frequent,
+    plus up to ``PER_BYTE`` words for every non-ASCII byte value, so a rare letter still counts."""
+    counts = Counter(_WORD.findall(raw))
+    if len(counts) <= MAX_WORDS:
+        return list(counts), list(counts.values())
+    seen: Counter[int] = Counter()
+    words, weights = [], []
+    for word, n in counts.most_common():
+        high = {b for b in word if b >= 0x80}
+        if len(words) < MAX_WORDS or any(seen[b] < PER_BYTE for b in high):
+            words.append(word)
+            weights.append(n)
+            seen.update(high)
+    return words, weights
+
+
+def choose(raw: bytes, name: str) -> Choice:
+    """The code page of ``raw`` (a sample of a file that is not UTF-8), or an InputError."""
+    words, weights = _sample_words(raw)
+    scores = [s for s in (_score(c, words, weights) for c in CANDIDATES) if s is not None]
+    best = max((s.score for s in scores), default=0.0)
+    if best < MIN_SCORE:
+        raise InputError(
+            "does not look like text in any supported encoding (binary file?)",
+            file=name,
+            hint="pass --encoding if it is text, or --input-format if it is Excel/Parquet/JSON",
+        )
+    contenders = [s for s in scores if s.score >= best - TIE]
+    readings: dict[tuple[str, ...], list[str]] = {}
+    for s in contenders:
+        readings.setdefault(s.reading, []).append(s.codec)
+    groups = list(readings.values())  # each: codecs reading the words the same, in CANDIDATES order
+    if len(groups) == 1:
+        return Choice(codecs.lookup(groups[0][0]).name, "")
+    settled = _settle(raw, groups)
+    if settled is not None:
+        return settled
+    differ = [w for i, w in enumerate(words) if len({reading[i] for reading in readings}) > 1]
+    first = min(raw.find(w) for w in differ)
+    options = ", ".join(codecs.lookup(g[0]).name for g in groups)
+    raise InputError(
+        f"the file is not UTF-8, and its non-ASCII text reads as plausibly in {options}: "
+        "crmclean does not guess",
+        file=name,
+        line=raw.count(b"\n", 0, first) + 1,
+        hint=f"pass --encoding with the file's real encoding (one of {options}), or re-export as UTF-8",
+    )
+
+
+def _settle(raw: bytes, groups: list[list[str]]) -> Choice | None:
+    """The reading the header or the country column supports, when exactly one does."""
+    import polars as pl
+
+    from crmclean.normalize.country import country_code
+    from crmclean.schema import role_from_header
+
+    text = raw[: 64 * 1024].decode("latin-1")  # byte-transparent: cells are re-encoded below
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")), delimiter=delimiter))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if len(rows) < 1:
+        return None
+    header_raw = [h.encode("latin-1") for h in rows[0]]
+
+    def header(codec: str) -> list[str]:
+        return [h.decode(codec, errors="replace").strip() for h in header_raw]
+
+    # 1. the header: a known column name with non-ASCII letters in one reading only
+    known = [
+        g for g in groups if any(not h.isascii() and role_from_header(h)[1] == "header" for h in header(g[0]))
+    ]
+    if len(known) == 1:
+        return Choice(codecs.lookup(known[0][0]).name, "the header's column names")
+    # 2. the country column: the code page of the countries it names
+    for g in groups:
+        names = header(g[0])
+        column = next((i for i, h in enumerate(names) if role_from_header(h)[0] == "country"), None)
+        if column is None:
+            continue
+        values = [
+            r[column].encode("latin-1").decode(g[0], errors="replace") for r in rows[1:] if len(r) > column
+        ]
+        found = country_code(pl.Series(values, dtype=pl.String)).drop_nulls()
+        if found.len() == 0:
+            continue
+        top = found.value_counts(sort=True).row(0)
+        if top[1] / max(len(values), 1) < 0.5:
+            continue
+        wanted = codecs.lookup(_COUNTRY_CODEPAGE.get(top[0], "cp1252")).name
+        match = [x for x in groups if wanted in {codecs.lookup(c).name for c in x}]
+        if len(match) == 1:
+            return Choice(wanted, f"the country column ({top[0]})")
+    return None
