@@ -1,0 +1,161 @@
+"""Shapes other projects' test files showed (issue 12, "Readers"): old Mac line endings, single-byte
+code pages the text does not decide, a lone JSON object, blank lines before the header, Excel dates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import xlsxwriter
+
+from crmclean.errors import InputError
+from crmclean.io.codepage import choose
+from crmclean.io.read import ROW, read_table
+
+
+def _csv_rows(path, encoding="utf-8"):
+    with open(path, encoding=encoding, newline="") as handle:
+        return [row for row in csv.reader(handle) if row]
+
+
+def test_cr_only_line_endings_read_as_csv_reads_them(good):
+    table = read_table(good / "mac_cr_only.csv")
+    expected = _csv_rows(good / "mac_cr_only.csv")
+    assert table.columns == expected[0]
+    assert [list(r[1:]) for r in table.frame.rows()] == expected[1:]
+    assert table.frame.get_column("city").to_list() == ["Recife", "New\rYork"]  # quoted CR kept
+    assert any("carriage returns" in n for n in table.notes)
+
+
+def test_cr_only_broken_row_error_has_no_python_advice(tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"a,b\r1,2\r3,4,5\r")
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    assert err.value.line == 3
+    assert "universal-newline" not in str(err.value)
+
+
+def test_blank_lines_before_header_are_skipped_and_rows_numbered_from_it(good):
+    table = read_table(good / "blank_lines_before_header.csv")
+    assert table.columns == ["name", "email"]
+    # _row counts data records after the real header; the blank record 2 keeps its number
+    assert table.frame.get_column(ROW).to_list() == [1, 3]
+    assert table.frame.get_column("name").to_list() == ["Maria", "Ivan"]
+    assert any("header is line 4" in n for n in table.notes)
+
+
+def test_errors_after_blank_leading_lines_name_the_physical_line(tmp_path):
+    path = tmp_path / "skip.csv"
+    path.write_bytes(b"\n\nname,email,name\nx,y,z\n")
+    with pytest.raises(InputError, match="duplicate") as err:
+        read_table(path)
+    assert err.value.line == 3
+    path.write_bytes(b"\n\nname,email\nx,y\nx,y,z\n")
+    with pytest.raises(InputError, match="3 fields") as err:
+        read_table(path)
+    assert err.value.line == 5
+
+
+def test_latin1_copyright_is_not_read_as_koi8(good):
+    table = read_table(good / "latin1_copyright.csv")
+    assert table.frame.get_column("brand").to_list() == ["Acme", "©"]
+
+
+def test_greek_iso8859_7_is_read_as_greek(good):
+    table = read_table(good / "greek_iso8859_7.csv")
+    assert table.encoding == "iso8859-7"
+    assert table.frame.get_column("city").to_list() == ["Αθήνα", "Θεσσαλονίκη", "Πάτρα"]
+
+
+def test_undecided_code_page_is_refused_with_encoding_advice(broken):
+    with pytest.raises(InputError) as err:
+        read_table(broken / "ambiguous_codepage.csv")
+    assert err.value.exit_code == 2
+    assert err.value.line == 2
+    assert "--encoding" in str(err.value)
+
+
+def test_undecided_code_page_is_read_with_encoding_given(broken):
+    table = read_table(broken / "ambiguous_codepage.csv", _options(encoding="cp1252"))
+    assert table.frame.get_column("note").to_list() == ["é"]
+
+
+def _options(**kw):
+    from crmclean.io.read import ReadOptions
+
+    return ReadOptions(**kw)
+
+
+def test_country_column_settles_a_short_cyrillic_file(good):
+    table = read_table(good / "ru_cp1251_country.csv")
+    assert table.encoding == "cp1251"
+    assert table.frame.get_column("name").to_list() == ["Иван", "Жанна"]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Фамилия;Имя;Город\nИванов;Иван;Москва\nПетрова;Мария;Санкт-Петербург\n", "cp1251"),
+        ("Фамилия;Имя;Город\nИванов;Иван;Москва\nПетрова;Мария;Санкт-Петербург\n", "koi8_r"),
+        ("Фамилия;Имя;Город\nИванов;Иван;Москва\nПетрова;Мария;Санкт-Петербург\n", "cp866"),
+        ("ПІБ,Місто\nОлена Шевченко,Київ\nЮрій Ковальчук,Львів\n", "cp1251"),
+        ("nome,cidade\nJoão Conceição,São Paulo\nMaria Magalhães,Brasília\n", "cp1252"),
+        ("nom,ville\nFrançois Lefèvre,Besançon\nHélène Bœuf,Rhône\nAnaïs Dupré,Île-de-France\n", "cp1252"),
+        ("imię,miasto\nŁukasz Wójcik,Łódź\nGrażyna Kowalczyk,Kraków\n", "cp1250"),
+        ("jméno,město\nJiří Dvořák,Brno\nŽofie Černá,Ústí nad Labem\n", "cp1250"),
+        ("ad,şehir\nAyşe Yılmaz,İstanbul\nMehmet Öztürk,Eskişehir\n", "cp1254"),
+    ],
+)
+def test_code_page_decided_by_the_text(text, encoding):
+    raw = text.encode(encoding)
+    assert raw.decode(choose(raw, "x").encoding) == text
+
+
+def test_lone_json_object_is_refused_like_arrays_of_arrays(broken, tmp_path):
+    with pytest.raises(InputError, match="single JSON object") as err:
+        read_table(broken / "single_object.json")
+    assert err.value.line == 1
+    arrays = tmp_path / "arrays.json"
+    arrays.write_text('[["id", "name"], [1, "x"]]')
+    with pytest.raises(InputError, match="array of objects"):
+        read_table(arrays)
+
+
+def test_json_file_with_one_object_per_line_is_read_as_json_lines(good):
+    table = read_table(good / "objects_per_line.json")
+    assert table.frame.get_column("name").to_list() == ["Maria", "Ivan"]
+
+
+def _workbook(path):
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, ["name", "birth_date", "created_at", "note", "score"])
+    sheet.write_string(1, 0, "Maria")
+    sheet.write_datetime(1, 1, dt.datetime(1985, 3, 15), day)
+    sheet.write_datetime(1, 2, dt.datetime(2020, 1, 2, 13, 45), stamp)
+    sheet.write_string(1, 3, "1985-03-15 00:00:00")  # text that looks like a datetime: unchanged
+    sheet.write_number(1, 4, 7)
+    sheet.write_string(2, 0, "Ivan")
+    sheet.write_string(2, 1, "unknown")
+    sheet.write_datetime(2, 2, dt.datetime(2020, 1, 3, 0, 0), stamp)
+    sheet.write_number(2, 3, 3.5)
+    sheet.write_number(2, 4, 31000)
+    book.close()
+    path.write_bytes(buffer.getvalue())
+
+
+def test_excel_date_cells_read_as_dates(tmp_path):
+    path = tmp_path / "dates.xlsx"
+    _workbook(path)
+    frame = read_table(path).frame
+    assert frame.get_column("birth_date").to_list() == ["1985-03-15", "unknown"]
+    # a column with a time of day keeps every time, midnight included
+    assert frame.get_column("created_at").to_list() == ["2020-01-02 13:45:00", "2020-01-03 00:00:00"]
+    assert frame.get_column("note").to_list() == ["1985-03-15 00:00:00", "3.5"]
+    assert frame.get_column("score").to_list() == ["7", "31000"]
