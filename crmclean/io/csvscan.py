@@ -110,6 +110,37 @@ def _csv_error(err: csv.Error) -> str:
     return text
 
 
+# Characters that split the lines of a one-column reading: the usual delimiters, for which the
+# header may be a title line, and rarer ones, which must split the header too.
+_USUAL = (",", ";", "\t", "|")
+_RARE = ("+", ":", "?", "!", "#", "$", "%", "&", "*", "^", "~", "=", "\\")
+CONSISTENT = 0.9  # share of data lines that must split into the same number of fields
+
+
+def hidden_delimiter(data: bytes, chosen: str) -> tuple[str, int] | None:
+    """For text read as one column: a character that splits (nearly) every data line of the sample
+    into the same number of fields (two or more), and that number. Such a file is a table with a
+    delimiter crmclean does not pick by itself, or with a title line above its header: read as one
+    column, every row would be one long value."""
+    sample = _sample_text(data)
+    lines = pl.Series("l", sample.split("\n")).str.strip_chars_end("\r")
+    lines = lines.filter(lines != "")
+    if lines.len() < 3:
+        return None
+    header, rows = lines[0], lines.slice(1)
+    for char in _USUAL + _RARE:
+        if char == chosen:
+            continue
+        fields = rows.str.count_matches(char, literal=True) + 1
+        top = fields.value_counts(sort=True).row(0)
+        if top[0] < 2 or top[1] < CONSISTENT * rows.len():
+            continue
+        if char in _RARE and header.count(char) + 1 != top[0]:
+            continue
+        return char, int(top[0])
+    return None
+
+
 def read_header(data: bytes, delimiter: str, name: str, line: int = 1) -> list[str]:
     """The header's names, trimmed; empty and duplicate names are errors that name them. ``line``:
     the physical line the header is on, for errors."""

@@ -180,6 +180,17 @@ def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
     header_line = skipped + 1
     delimiter = options.delimiter or csvscan.sniff_delimiter(data)
     header = csvscan.read_header(data, delimiter, name, line=header_line)
+    if len(header) == 1 and options.delimiter is None:
+        hidden = csvscan.hidden_delimiter(data, delimiter)
+        if hidden is not None:
+            char, count = hidden
+            raise InputError(
+                f"read as one column, but the rows are split by {char!r} into {count} fields "
+                "(another delimiter, or a title line above the header?)",
+                file=name,
+                line=header_line,
+                hint=f"pass --delimiter {char!r}, or remove the lines above the header",
+            )
     if len(header) > MAX_COLUMNS:
         raise InputError(
             f"the header has {len(header)} columns; crmclean reads at most {MAX_COLUMNS}",
@@ -359,6 +370,12 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
         if "not found" in msg.lower() or "sheet" in msg.lower():
             raise InputError(f"no such sheet: {sheet!r} ({msg})", file=name) from None
         raise InputError(f"cannot read the workbook: {msg}", file=name) from None
+    if frame.width == 0:
+        raise InputError(
+            f"sheet {sheet or '1'} is empty",
+            file=name,
+            hint=f"pass --sheet with the sheet that holds the table (the workbook has {_sheets(raw)})",
+        )
     # calamine names a column without a header cell __UNNAMED__n: that is an empty name
     header = ["" if str(c).startswith("__UNNAMED__") else str(c).strip() for c in frame.columns]
     check_names(header, name)
@@ -379,6 +396,16 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
     _check_field_sizes(frame, name, None)
     frame = _finish(frame, name, skip=blank)
     return Table(frame=frame, name=name, format="xlsx", sheet=sheet or "1", skipped_blank=len(blank))
+
+
+def _sheets(raw: bytes) -> str:
+    try:
+        import fastexcel
+
+        names = fastexcel.read_excel(raw).sheet_names
+    except Exception:  # the workbook was read once already; a listing is only advice
+        return "other sheets"
+    return ", ".join(f"{i} {n!r}" for i, n in enumerate(names, start=1))
 
 
 _MIDNIGHT = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
