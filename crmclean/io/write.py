@@ -300,7 +300,7 @@ def _unencodable(
         given = row.get(ROW_COLUMN)
         where = f"source row {given}" if isinstance(given, int) else f"output row {record}"
     return OutputError(
-        f"character {bad!r} (U+{ord(bad):04X}) in {where} cannot be written in {encoding}",
+        f"character {bad!r} (U+{ord(bad):04X}) cannot be written in {encoding} ({where})",
         file=target,
         column=column,
         hint="use --out-encoding utf-8, or --out-errors replace|transliterate",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -14,15 +15,23 @@ from crmclean.errors import InputError
 from crmclean.io.codepage import choose
 from crmclean.io.read import ROW, read_table
 
+FOREIGN = Path(__file__).parent.parent / "fixtures" / "foreign"
+
+
+@pytest.fixture
+def foreign() -> Path:
+    """Shapes from other projects' files (apart from good/ and broken/, which other tests list)."""
+    return FOREIGN
+
 
 def _csv_rows(path, encoding="utf-8"):
     with open(path, encoding=encoding, newline="") as handle:
         return [row for row in csv.reader(handle) if row]
 
 
-def test_cr_only_line_endings_read_as_csv_reads_them(good):
-    table = read_table(good / "mac_cr_only.csv")
-    expected = _csv_rows(good / "mac_cr_only.csv")
+def test_cr_only_line_endings_read_as_csv_reads_them(foreign):
+    table = read_table(foreign / "mac_cr_only.csv")
+    expected = _csv_rows(foreign / "mac_cr_only.csv")
     assert table.columns == expected[0]
     assert [list(r[1:]) for r in table.frame.rows()] == expected[1:]
     assert table.frame.get_column("city").to_list() == ["Recife", "New\rYork"]  # quoted CR kept
@@ -38,8 +47,8 @@ def test_cr_only_broken_row_error_has_no_python_advice(tmp_path):
     assert "universal-newline" not in str(err.value)
 
 
-def test_blank_lines_before_header_are_skipped_and_rows_numbered_from_it(good):
-    table = read_table(good / "blank_lines_before_header.csv")
+def test_blank_lines_before_header_are_skipped_and_rows_numbered_from_it(foreign):
+    table = read_table(foreign / "blank_lines_before_header.csv")
     assert table.columns == ["name", "email"]
     # _row counts data records after the real header; the blank record 2 keeps its number
     assert table.frame.get_column(ROW).to_list() == [1, 3]
@@ -59,27 +68,27 @@ def test_errors_after_blank_leading_lines_name_the_physical_line(tmp_path):
     assert err.value.line == 5
 
 
-def test_latin1_copyright_is_not_read_as_koi8(good):
-    table = read_table(good / "latin1_copyright.csv")
+def test_latin1_copyright_is_not_read_as_koi8(foreign):
+    table = read_table(foreign / "latin1_copyright.csv")
     assert table.frame.get_column("brand").to_list() == ["Acme", "©"]
 
 
-def test_greek_iso8859_7_is_read_as_greek(good):
-    table = read_table(good / "greek_iso8859_7.csv")
+def test_greek_iso8859_7_is_read_as_greek(foreign):
+    table = read_table(foreign / "greek_iso8859_7.csv")
     assert table.encoding == "iso8859-7"
     assert table.frame.get_column("city").to_list() == ["Αθήνα", "Θεσσαλονίκη", "Πάτρα"]
 
 
-def test_undecided_code_page_is_refused_with_encoding_advice(broken):
+def test_undecided_code_page_is_refused_with_encoding_advice(foreign):
     with pytest.raises(InputError) as err:
-        read_table(broken / "ambiguous_codepage.csv")
+        read_table(foreign / "ambiguous_codepage.csv")
     assert err.value.exit_code == 2
     assert err.value.line == 2
     assert "--encoding" in str(err.value)
 
 
-def test_undecided_code_page_is_read_with_encoding_given(broken):
-    table = read_table(broken / "ambiguous_codepage.csv", _options(encoding="cp1252"))
+def test_undecided_code_page_is_read_with_encoding_given(foreign):
+    table = read_table(foreign / "ambiguous_codepage.csv", _options(encoding="cp1252"))
     assert table.frame.get_column("note").to_list() == ["é"]
 
 
@@ -89,8 +98,8 @@ def _options(**kw):
     return ReadOptions(**kw)
 
 
-def test_country_column_settles_a_short_cyrillic_file(good):
-    table = read_table(good / "ru_cp1251_country.csv")
+def test_country_column_settles_a_short_cyrillic_file(foreign):
+    table = read_table(foreign / "ru_cp1251_country.csv")
     assert table.encoding == "cp1251"
     assert table.frame.get_column("name").to_list() == ["Иван", "Жанна"]
 
@@ -114,9 +123,9 @@ def test_code_page_decided_by_the_text(text, encoding):
     assert raw.decode(choose(raw, "x").encoding) == text
 
 
-def test_lone_json_object_is_refused_like_arrays_of_arrays(broken, tmp_path):
+def test_lone_json_object_is_refused_like_arrays_of_arrays(foreign, tmp_path):
     with pytest.raises(InputError, match="single JSON object") as err:
-        read_table(broken / "single_object.json")
+        read_table(foreign / "single_object.json")
     assert err.value.line == 1
     arrays = tmp_path / "arrays.json"
     arrays.write_text('[["id", "name"], [1, "x"]]')
@@ -124,8 +133,8 @@ def test_lone_json_object_is_refused_like_arrays_of_arrays(broken, tmp_path):
         read_table(arrays)
 
 
-def test_json_file_with_one_object_per_line_is_read_as_json_lines(good):
-    table = read_table(good / "objects_per_line.json")
+def test_json_file_with_one_object_per_line_is_read_as_json_lines(foreign):
+    table = read_table(foreign / "objects_per_line.json")
     assert table.frame.get_column("name").to_list() == ["Maria", "Ivan"]
 
 
