@@ -33,6 +33,7 @@ _BOMS = (
 class Decoded:
     data: bytes  # UTF-8, without BOM
     encoding: str  # what the source was, as a Python codec name
+    note: str = ""  # how a single-byte code page was settled, when the text alone did not
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -122,5 +123,6 @@ def decode_to_utf8(raw: bytes, name: str, encoding: str | None = None) -> Decode
             line=line_of(raw, bad),
             hint="re-export the file as UTF-8, or pass --encoding to force one encoding",
         )
-    enc = _detect_legacy(raw, name)
-    return Decoded(_decode_strict(raw, enc, name).encode("utf-8"), enc)
+    choice = codepage.choose(raw[: 1 << 20], name)
+    note = f"encoding {choice.encoding} chosen from {choice.reason}" if choice.reason else ""
+    return Decoded(_decode_strict(raw, choice.encoding, name).encode("utf-8"), choice.encoding, note)

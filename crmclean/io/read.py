@@ -170,7 +170,7 @@ def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
     check_text(data, name)
     if not data.strip():
         raise InputError("the file has no content; expected a header and data rows", file=name)
-    notes = []
+    notes = [decoded.note] if decoded.note else []
     data, cr_only = csvscan.cr_to_lf(data)
     if cr_only:
         notes.append("line endings are carriage returns only (old Mac export); read as newlines")

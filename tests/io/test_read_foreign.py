@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,7 @@ def test_country_column_settles_a_short_cyrillic_file(foreign):
     table = read_table(foreign / "ru_cp1251_country.csv")
     assert table.encoding == "cp1251"
     assert table.frame.get_column("name").to_list() == ["Иван", "Жанна"]
+    assert table.notes == ["encoding cp1251 chosen from the country column (RU)"]
 
 
 @pytest.mark.parametrize(
@@ -168,3 +170,26 @@ def test_excel_date_cells_read_as_dates(tmp_path):
     assert frame.get_column("created_at").to_list() == ["2020-01-02 13:45:00", "2020-01-03 00:00:00"]
     assert frame.get_column("note").to_list() == ["1985-03-15 00:00:00", "3.5"]
     assert frame.get_column("score").to_list() == ["7", "31000"]
+
+
+@pytest.mark.parametrize(
+    ("text", "char"),
+    [
+        ("name+city+state\nHarry's+Arlington+IL\nShark City+Glendale+IL\nTommy's+Blue Island+IL\n", "+"),
+        ("# exported 2024-05-01\nid;name;city\n1;Ana;Recife\n2;Ivan;Kazan\n3;Lan;Hue\n", ";"),
+    ],
+)
+def test_one_column_reading_of_delimited_rows_is_refused(tmp_path, text, char):
+    path = tmp_path / "odd.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"split by {char!r}")) as err:
+        read_table(path)
+    assert err.value.line == 1 and f"--delimiter {char!r}" in str(err.value)
+    if char == "+":  # the title-line file needs its title removed, not a delimiter
+        assert read_table(path, _options(delimiter=char)).frame.height == 3
+
+
+def test_one_column_files_are_still_read(tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text("birth_date\n05/05/2003\n12/28/2002\n01/02/1999\n", encoding="utf-8")
+    assert read_table(path).frame.get_column("birth_date").to_list()[0] == "05/05/2003"
