@@ -48,6 +48,7 @@ CANDIDATES = (
     "cp866",
 )
 TIE = 0.05  # candidates scoring within this of the best are "not clearly worse"
+MARGIN = 0.1  # on the words they read differently, the best reading must lead by this much
 MAX_WORDS = 2000  # distinct words scored; more add time, not evidence
 PER_BYTE = 20  # ...plus this many words for each non-ASCII byte value
 MIN_SCORE = 0.4  # below this in every code page, the bytes are not text in any of them
@@ -123,34 +124,47 @@ class _Score:
     codec: str
     score: float
     reading: tuple[str, ...]
+    ok: tuple[bool, ...]  # per word: plausible and of one language
 
 
-def _score(codec: str, words: list[bytes], weights: list[int]) -> _Score | None:
-    try:
-        decoded = [w.decode(codec) for w in words]
-    except UnicodeDecodeError:
-        return None  # a byte this code page leaves undefined
-    good = total = 0
+_BLANK_SYMBOLS = str.maketrans(dict.fromkeys(_SYMBOLS, " "))  # "1º", "µm": symbols, not letters
+
+
+# Symbols that never come right before a letter: "1º andar" and "m²" are text, "Braºov" is
+# Romanian "Braşov" read in cp1252.
+_GLUED = re.compile(r"[ªº°¹²³±×÷§¶µ][^\W\d_]")
+
+
+def _word_ok(text: str) -> bool:
+    """One script per letter run, sane casing, no odd characters, letters of one language."""
+    if _GLUED.search(text):
+        return False
+    for run in re.findall(r"[^\W\d_]+|[\W\d_]+", text.translate(_BLANK_SYMBOLS)):
+        if run[0].isalpha():
+            scripts = {_script(c) for c in run}
+            if len(scripts) != 1 or "other" in scripts or not _casing_ok(run):
+                return False
+        elif not run.isascii():
+            return False
+    high = {c for c in text.lower() if c.isalpha() and not c.isascii() and c not in _SYMBOLS}
+    return not high or any(high <= alphabet for alphabet in _ALPHABET_SETS.values())
+
+
+def _rate(reading: tuple[str, ...], ok: tuple[bool, ...], weights: list[int], idx: list[int]) -> float:
+    """How plausible the words at ``idx`` are in one reading: the weighted share of good words
+    (a lone letter, "й" where cp1252 reads "©", counts half), times the share of non-ASCII letters
+    one language's alphabet covers, halved when vowels are too rare or too common for words."""
+    good = total = 0.0
     letters: Counter[str] = Counter()
     vowels = letter_count = 0
-    for text, weight in zip(decoded, weights, strict=True):
+    for i in idx:
+        text, weight = reading[i], weights[i]
         total += weight
-        ok = True
-        for run in re.findall(r"[^\W\d_]+|[\W\d_]+", text):
-            if run[0].isalpha():
-                scripts = {_script(c) for c in run}
-                if len(scripts) != 1 or "other" in scripts or not _casing_ok(run):
-                    ok = False
-                    break
-            elif any(not c.isascii() and c not in _SYMBOLS for c in run):
-                ok = False
-                break
-        if not ok:
+        if not ok[i]:
             continue
-        # a lone letter ("й" from cp866 where cp1252 reads "©") is weak evidence: half a word
         good += weight / 2 if sum(ch.isalpha() for ch in text) == 1 else weight
         for ch in text.lower():
-            if ch.isalpha():
+            if ch.isalpha() and ch not in _SYMBOLS:
                 letter_count += weight
                 vowels += weight * (ch in _VOWELS or _base(ch) in _VOWELS)
                 if not ch.isascii():
@@ -158,15 +172,20 @@ def _score(codec: str, words: list[bytes], weights: list[int]) -> _Score | None:
     score = good / total if total else 1.0
     high = sum(letters.values())
     if high:
-        score *= (
-            max(sum(n for c, n in letters.items() if c in alphabet) for alphabet in _ALPHABET_SETS.values())
-            / high
-        )
-    if letter_count >= 30:
-        share = vowels / letter_count
-        if not 0.25 <= share <= 0.7:
-            score *= 0.5
-    return _Score(codec, score, tuple(decoded))
+        covered = max(sum(n for c, n in letters.items() if c in a) for a in _ALPHABET_SETS.values())
+        score *= covered / high
+    if letter_count >= 30 and not 0.25 <= vowels / letter_count <= 0.7:
+        score *= 0.5
+    return score
+
+
+def _score(codec: str, words: list[bytes], weights: list[int]) -> _Score | None:
+    try:
+        reading = tuple(w.decode(codec) for w in words)
+    except UnicodeDecodeError:
+        return None  # a byte this code page leaves undefined
+    ok = tuple(_word_ok(text) for text in reading)
+    return _Score(codec, _rate(reading, ok, weights, list(range(len(words)))), reading, ok)
 
 
 def _base(ch: str) -> str:
@@ -202,17 +221,23 @@ def choose(raw: bytes, name: str) -> Choice:
             hint="pass --encoding if it is text, or --input-format if it is Excel/Parquet/JSON",
         )
     contenders = [s for s in scores if s.score >= best - TIE]
-    readings: dict[tuple[str, ...], list[str]] = {}
+    readings: dict[tuple[str, ...], _Score] = {}
+    members: dict[tuple[str, ...], list[str]] = {}
     for s in contenders:
-        readings.setdefault(s.reading, []).append(s.codec)
-    groups = list(readings.values())  # each: codecs reading the words the same, in CANDIDATES order
+        readings.setdefault(s.reading, s)
+        members.setdefault(s.reading, []).append(s.codec)
+    groups = list(members.values())  # each: codecs reading the words the same, in CANDIDATES order
     if len(groups) == 1:
         return Choice(codecs.lookup(groups[0][0]).name, "")
+    # Words every contender reads the same are no evidence: judge the readings on the others.
+    differ = [i for i in range(len(words)) if len({r[i] for r in readings}) > 1]
+    rated = sorted(((_rate(s.reading, s.ok, weights, differ), k) for k, s in readings.items()), reverse=True)
+    if rated[0][0] >= rated[1][0] + MARGIN:
+        return Choice(codecs.lookup(members[rated[0][1]][0]).name, "")
     settled = _settle(raw, groups)
     if settled is not None:
         return settled
-    differ = [w for i, w in enumerate(words) if len({reading[i] for reading in readings}) > 1]
-    first = min(raw.find(w) for w in differ)
+    first = min(raw.find(words[i]) for i in differ)
     options = ", ".join(codecs.lookup(g[0]).name for g in groups)
     raise InputError(
         f"the file is not UTF-8, and its non-ASCII text reads as plausibly in {options}: "

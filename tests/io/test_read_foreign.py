@@ -118,6 +118,12 @@ def test_country_column_settles_a_short_cyrillic_file(foreign):
         ("imię,miasto\nŁukasz Wójcik,Łódź\nGrażyna Kowalczyk,Kraków\n", "cp1250"),
         ("jméno,město\nJiří Dvořák,Brno\nŽofie Černá,Ústí nad Labem\n", "cp1250"),
         ("ad,şehir\nAyşe Yılmaz,İstanbul\nMehmet Öztürk,Eskişehir\n", "cp1254"),
+        ("nume,oras\nŞtefan Popescu,Braşov\nIoana Ţugui,Timişoara\n", "cp1250"),
+        ("vardas,miestas\nJonas Petraitis,Šiauliai\nRūta Žemaitė,Klaipėda\n", "cp1257"),
+        ("Компания;Адрес\nООО «Ромашка»;ул. Ленина, д. 5, кв. №12\nИП Петров;г. Казань\n", "cp1251"),
+        ("nome;endereço\nJoão da Silva;Rua Sete, 1º andar\nAna Conceição;Belém — PA\n", "cp1252"),
+        # customers from several countries: only "Núñez" reads differently in cp1250 ("Núńez")
+        ("Name,Stadt\nJürgen Müller,München\nZoé Dubois,Köln\nJosé Núñez,Straße 5 – “VIP”\n", "cp1252"),
     ],
 )
 def test_code_page_decided_by_the_text(text, encoding):
