@@ -5,20 +5,24 @@ Statistical detectors need far more text than a CRM export often has: one ``©``
 in ISO-8859-7. So the choice here is made on the words that hold non-ASCII bytes, candidate by
 candidate, and it is only made when it is clear:
 
-1. **Plausible text.** Each distinct word is decoded with every candidate code page. A word is
-   plausible when its letters are of one script (Latin, Cyrillic or Greek, ASCII letters counting as
-   Latin), it is written lower case, upper case or capitalized, and it holds no character real
-   exports do not (C1 controls, box drawing, math symbols, stray diacritics such as ``¨``).
-2. **One language.** The non-ASCII letters must fit one language's alphabet: French read as cp1250
-   turns ``è ï û`` into ``č ď ű``, letters no single language uses together.
-3. **Vowels.** Words in any of these languages are 25-70 % vowels; Greek read as cp1251 is not.
-
-Candidates whose score is within ``TIE`` of the best, and that decode the words *differently*, leave
-the code page undecided (candidates that decode every word the same are one answer, whichever is
-named). An undecided file is then settled by the rest of the file: the header (a known column name
-in one reading only) or the country column (the countries named select the code page their language
-uses). If nothing settles it, the file is refused with ``--encoding`` advice: a guess would write
-mojibake with a success exit code.
+1. **Plausible words.** Each distinct word is decoded with every candidate. A word is plausible
+   when its letters are of one script (Latin, Cyrillic or Greek, ASCII letters counting as Latin),
+   it is lower case, upper case or capitalized, its non-ASCII letters fit one language's alphabet
+   (``Núńez`` mixes Spanish and Polish), and it holds nothing real exports do not: C1 controls,
+   box drawing, a sign glued to letters (``Braºov`` is Romanian ``Braşov`` read in cp1252).
+   A reading's score is its share of plausible words, halved when vowels are under 25 % or over
+   70 % of its letters (Greek read as cp1251).
+2. **Contenders** are the readings within ``TIE`` of the best score; readings that decode every
+   word the same are one answer. Between different readings, only the words they read differently
+   are evidence: a reading wins if it leads there by ``MARGIN``, or, as plausible word by word, if
+   one language's alphabet holds ``ONE_LANGUAGE`` of the file's non-ASCII letters in it and
+   clearly less in the others (French read as cp1250 has ``č ď ű`` among ``â ç î``), over at
+   least ``MIN_WORDS`` differing words.
+3. **Otherwise** the rest of the file settles it: the header (a known column name in one reading
+   only) or the country column (the countries named select the code page their language uses).
+   If nothing does, the file is refused with ``--encoding`` advice: a guess would write mojibake
+   with a success exit code. Small or multilingual files are refused more often; that is the price
+   of never being wrong.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ CANDIDATES = (
 )
 TIE = 0.05  # candidates scoring within this of the best are "not clearly worse"
 MARGIN = 0.1  # on the words they read differently, the best reading must lead by this much
+ONE_LANGUAGE = 0.95  # ...or, as plausible, have this share of its letters in one language's alphabet
+MIN_WORDS = 3  # ...over at least this many distinct words read differently
 MAX_WORDS = 2000  # distinct words scored; more add time, not evidence
 PER_BYTE = 20  # ...plus this many words for each non-ASCII byte value
 MIN_SCORE = 0.4  # below this in every code page, the bytes are not text in any of them
@@ -84,7 +90,7 @@ _ALPHABETS = {
     "el": "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",
 }
 _ALPHABET_SETS = {lang: frozenset(letters) for lang, letters in _ALPHABETS.items()}
-_VOWELS = frozenset("aeiouyаеёиоуыэюяіїєαεηιουωάέήίόύώϊϋΐΰ")
+_VOWELS = frozenset("aeiouyıæøœаеёиоуыэюяіїєαεηιουωάέήίόύώϊϋΐΰ")
 # Symbols that occur in real exports on their own or beside words.
 _SYMBOLS = frozenset("©®°€£¥№«»–—‘’‚“”„…•·±×÷§¶²³¹µ¢™¿¡ºª\xa0‰½¼¾")
 
@@ -132,7 +138,7 @@ _BLANK_SYMBOLS = str.maketrans(dict.fromkeys(_SYMBOLS, " "))  # "1º", "µm": sy
 
 # Symbols that never come right before a letter: "1º andar" and "m²" are text, "Braºov" is
 # Romanian "Braşov" read in cp1252.
-_GLUED = re.compile(r"[ªº°¹²³±×÷§¶µ][^\W\d_]")
+_GLUED = re.compile(r"[ªº°¹²³±×÷§¶µ][^\W\d_]|[^\W\d_][©®°€£¥№«»‚“”„…•±×÷§¶²³¹µ¢™¿¡ºª‰½¼¾][^\W\d_]")
 
 
 def _word_ok(text: str) -> bool:
@@ -151,11 +157,10 @@ def _word_ok(text: str) -> bool:
 
 
 def _rate(reading: tuple[str, ...], ok: tuple[bool, ...], weights: list[int], idx: list[int]) -> float:
-    """How plausible the words at ``idx`` are in one reading: the weighted share of good words
-    (a lone letter, "й" where cp1252 reads "©", counts half), times the share of non-ASCII letters
-    one language's alphabet covers, halved when vowels are too rare or too common for words."""
+    """How plausible the words at ``idx`` are in one reading: the weighted share of good words (a
+    lone letter, "й" where cp1252 reads "©", counts half), halved when vowels are too rare or too
+    common for words (Greek read as cp1251)."""
     good = total = 0.0
-    letters: Counter[str] = Counter()
     vowels = letter_count = 0
     for i in idx:
         text, weight = reading[i], weights[i]
@@ -167,16 +172,24 @@ def _rate(reading: tuple[str, ...], ok: tuple[bool, ...], weights: list[int], id
             if ch.isalpha() and ch not in _SYMBOLS:
                 letter_count += weight
                 vowels += weight * (ch in _VOWELS or _base(ch) in _VOWELS)
-                if not ch.isascii():
-                    letters[ch] += weight
     score = good / total if total else 1.0
-    high = sum(letters.values())
-    if high:
-        covered = max(sum(n for c, n in letters.items() if c in a) for a in _ALPHABET_SETS.values())
-        score *= covered / high
     if letter_count >= 30 and not 0.25 <= vowels / letter_count <= 0.7:
         score *= 0.5
     return score
+
+
+def _coverage(reading: tuple[str, ...], weights: list[int], idx: list[int]) -> float:
+    """The share of the non-ASCII letters of the words at ``idx`` that one language's alphabet
+    holds: French read as cp1250 has ``č ď ű`` beside ``é â ç``, which no language has together."""
+    letters: Counter[str] = Counter()
+    for i in idx:
+        for ch in reading[i].lower():
+            if ch.isalpha() and not ch.isascii() and ch not in _SYMBOLS:
+                letters[ch] += weights[i]
+    high = sum(letters.values())
+    if not high:
+        return 1.0
+    return max(sum(n for c, n in letters.items() if c in a) for a in _ALPHABET_SETS.values()) / high
 
 
 def _score(codec: str, words: list[bytes], weights: list[int]) -> _Score | None:
@@ -232,8 +245,18 @@ def choose(raw: bytes, name: str) -> Choice:
     # Words every contender reads the same are no evidence: judge the readings on the others.
     differ = [i for i in range(len(words)) if len({r[i] for r in readings}) > 1]
     rated = sorted(((_rate(s.reading, s.ok, weights, differ), k) for k, s in readings.items()), reverse=True)
-    if rated[0][0] >= rated[1][0] + MARGIN:
+    if rated[0][0] >= rated[1][0] + MARGIN:  # the others read implausible words there
         return Choice(codecs.lookup(members[rated[0][1]][0]).name, "")
+    # As plausible word by word: one language must hold the winner's letters, and clearly less so
+    # the others' (a file mixing languages has no such winner, and is not guessed).
+    tied = {k for score, k in rated if score >= rated[0][0] - TIE}
+    # (letters of all words: those every reading shares anchor the language, "â ç î" for French)
+    every = list(range(len(words)))
+    covered = sorted(((_coverage(k, weights, every), k in tied, k) for _, k in rated), reverse=True)
+    top, in_tie, winner = covered[0]
+    evidence = len(differ) >= MIN_WORDS
+    if evidence and in_tie and top >= ONE_LANGUAGE and top >= covered[1][0] + MARGIN:
+        return Choice(codecs.lookup(members[winner][0]).name, "")
     settled = _settle(raw, groups)
     if settled is not None:
         return settled

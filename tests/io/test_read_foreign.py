@@ -122,8 +122,6 @@ def test_country_column_settles_a_short_cyrillic_file(foreign):
         ("vardas,miestas\nJonas Petraitis,Šiauliai\nRūta Žemaitė,Klaipėda\n", "cp1257"),
         ("Компания;Адрес\nООО «Ромашка»;ул. Ленина, д. 5, кв. №12\nИП Петров;г. Казань\n", "cp1251"),
         ("nome;endereço\nJoão da Silva;Rua Sete, 1º andar\nAna Conceição;Belém — PA\n", "cp1252"),
-        # customers from several countries: only "Núñez" reads differently in cp1250 ("Núńez")
-        ("Name,Stadt\nJürgen Müller,München\nZoé Dubois,Köln\nJosé Núñez,Straße 5 – “VIP”\n", "cp1252"),
     ],
 )
 def test_code_page_decided_by_the_text(text, encoding):
@@ -199,3 +197,69 @@ def test_one_column_files_are_still_read(tmp_path):
     path = tmp_path / "dates.csv"
     path.write_text("birth_date\n05/05/2003\n12/28/2002\n01/02/1999\n", encoding="utf-8")
     assert read_table(path).frame.get_column("birth_date").to_list()[0] == "05/05/2003"
+
+
+# Real words per language, and the code page its exports use (several languages share one).
+VOCABULARY = {
+    "ru": (
+        "cp1251",
+        "Иван Пётр Мария Анна Сергей Ольга Москва Казань Иванов Петрова ул. Ленина д. №12 «Ромашка»",
+    ),
+    "ru-koi8": ("koi8_r", "Иван Пётр Мария Анна Сергей Ольга Москва Казань Иванов Петрова Екатеринбург"),
+    "ru-dos": ("cp866", "Иван Пётр Мария Анна Сергей Ольга Москва Казань Иванов Петрова Новосибирск"),
+    "uk": ("cp1251", "Олена Шевченко Київ Львів Юрій Ковальчук Ігор Житомир Євген Запоріжжя"),
+    "es": ("cp1252", "José Núñez María Peña Málaga Córdoba Ángel Muñoz Logroño Cádiz"),
+    "pt": ("cp1252", "João Conceição São Paulo Brasília Magalhães Goiânia Belém 1º andar à vista"),
+    "fr": ("cp1252", "François Lefèvre Hélène Bœuf Besançon Rhône Anaïs Dupré Île Gérard Crèche Noël"),
+    "de": ("cp1252", "Jürgen Müller München Köln Straße Größe Bäcker Düsseldorf Österreich –"),
+    "nordic": ("cp1252", "Søren Ærø Björk Ångström Göteborg Kærlighed Åsa Jönköping Þór"),
+    "pl": ("cp1250", "Łukasz Wójcik Łódź Grażyna Kraków Gdańsk Świętosław Źródło Bożena"),
+    "cs": ("cp1250", "Jiří Dvořák Plzeň Žofie Černá Ústí Brno Tomáš Růžička Děčín"),
+    "hu": ("cp1250", "Kovács Gábor Győr Szabó Éva Pécs Tőkés Ödön Debrecen Szűcs"),
+    "ro": ("cp1250", "Ştefan Popescu Braşov Ioana Ţugui Timişoara Constanţa Bârlad"),
+    "hr": ("cp1250", "Đurđević Čakovec Šibenik Žarko Ivić Split Ćiro Đakovo"),
+    "el": ("iso8859_7", "Λεωνίδας Αλέξανδρος Μαρία Γεωργίου Αθήνα Θεσσαλονίκη Πάτρα Νικολάου"),
+    "tr": ("cp1254", "Ayşe Yılmaz İstanbul Mehmet Öztürk Eskişehir Çağla Muğla Şahin Kılıç"),
+    "lt": ("cp1257", "Jonas Petraitis Šiauliai Rūta Žemaitė Klaipėda Ąžuolas Kaunas Vilnius"),
+    "lv": ("cp1257", "Jānis Bērziņš Rīga Liepāja Kārlis Ozoliņš Daugavpils Jēkabpils"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(VOCABULARY))
+def test_code_page_is_right_or_refused_never_a_guess(language):
+    """Random small exports of real words: the text decides the code page right, or the file is
+    refused (exit 2, --encoding advice); a wrong code page with exit 0 never happens."""
+    import random
+
+    from crmclean.io.codepage import choose
+
+    encoding, words = VOCABULARY[language]
+    vocabulary = words.split()
+    rng = random.Random(language)
+    outcomes = {"right": 0, "refused": 0}
+    for rows in (1, 2, 3, 5, 10, 30) * 8:
+        lines = ["id,name,city"] + [
+            f"{i},{rng.choice(vocabulary)} {rng.choice(vocabulary)},{rng.choice(vocabulary)}"
+            for i in range(rows)
+        ]
+        text = "\n".join(lines) + "\n"
+        raw = text.encode(encoding)
+        try:
+            chosen = choose(raw, "x").encoding
+        except InputError as err:
+            assert err.exit_code == 2 and "--encoding" in str(err)
+            outcomes["refused"] += 1
+            continue
+        assert raw.decode(chosen) == text, f"{encoding} file read as {chosen}: {text!r}"
+        outcomes["right"] += 1
+    assert outcomes["right"] >= outcomes["refused"]  # refusals are for tiny files, not the rule
+
+
+def test_multilingual_file_is_refused_not_guessed():
+    # German, French and Spanish names in cp1252: cp1257 reads "Núñez" as Polish-looking "Nśńez"
+    text = "Name,Stadt\nJürgen Müller,München\nZoé Dubois,Köln\nJosé Núñez,Straße 5 – “VIP”\n"
+    raw = text.encode("cp1252")
+    try:
+        assert raw.decode(choose(raw, "x").encoding) == text
+    except InputError as err:
+        assert "--encoding" in str(err)
