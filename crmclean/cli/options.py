@@ -148,10 +148,17 @@ class WriteFlags:
     encoding: str
     formulas: bool
     mode: int | None
+    errors: str = "strict"
 
     def kwargs(self, inputs: list[str]) -> dict[str, Any]:
         """Keyword arguments of io.write.write_table."""
-        return {"encoding": self.encoding, "formulas": self.formulas, "mode": self.mode, "inputs": inputs}
+        return {
+            "encoding": self.encoding,
+            "formulas": self.formulas,
+            "mode": self.mode,
+            "inputs": inputs,
+            "encoding_errors": self.errors,
+        }
 
 
 def parse_mode(text: str) -> int | None:
@@ -167,8 +174,14 @@ def parse_mode(text: str) -> int | None:
     return mode
 
 
-def _write_flags(out_encoding: str, escape_formulas: bool, mode: str) -> WriteFlags:
-    return WriteFlags(out_encoding, escape_formulas, parse_mode(mode))
+class OutErrors(StrEnum):
+    strict = "strict"
+    replace = "replace"
+    transliterate = "transliterate"
+
+
+def _write_flags(out_encoding: str, out_errors: OutErrors, escape_formulas: bool, mode: str) -> WriteFlags:
+    return WriteFlags(out_encoding, escape_formulas, parse_mode(mode), out_errors.value)
 
 
 write_flags = bundle(
@@ -177,6 +190,15 @@ write_flags = bundle(
         "out_encoding": (
             str,
             typer.Option("utf-8", "--out-encoding", help="Encoding of CSV outputs (utf-8, cp1251...)."),
+        ),
+        "out_errors": (
+            OutErrors,
+            typer.Option(
+                OutErrors.strict,
+                "--out-errors",
+                help="A character --out-encoding cannot hold: strict (exit 2, naming its row and column), "
+                "replace (?) or transliterate (its ASCII form: ễ -> e).",
+            ),
         ),
         "escape_formulas": (
             bool,
@@ -201,7 +223,6 @@ write_flags = bundle(
 
 
 # --------------------------------------------------------------------------- the report and the gate
-
 
 
 @dataclass(frozen=True)

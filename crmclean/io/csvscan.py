@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -73,18 +74,86 @@ def sniff_delimiter(data: bytes) -> str:
     return best
 
 
-def read_header(data: bytes, delimiter: str, name: str) -> list[str]:
-    """The header's names, trimmed; empty and duplicate names are errors that name them."""
+def cr_to_lf(data: bytes) -> tuple[bytes, bool]:
+    """Text whose lines end in a carriage return alone (old Mac exports) with newlines instead, as
+    Python's csv module reads it, and whether that was the case. A file with any newline is left
+    as it is (its lone carriage returns are inside values)."""
+    if b"\n" in data or b"\r" not in data:
+        return data, False
+    # A carriage return inside a quoted value stays one (csv keeps it); the others end records.
+    pieces = pl.Series([data], dtype=pl.Binary).cast(pl.String).str.split("\r").explode()
+    q = pieces.str.count_matches(QUOTE, literal=True)
+    balanced = (q.cum_sum() % 2) == 0
+    ends = pl.select(pl.when(balanced).then(pl.lit("\n")).otherwise(pl.lit("\r")).alias("e")).to_series()
+    ends[-1] = ""
+    joined = (pieces + ends).str.join("")
+    return joined.item().encode("utf-8"), True
+
+
+_LEADING_BLANK = re.compile(rb"(?:[ \t]*\r?\n)+")
+
+
+def skip_leading_blank_lines(data: bytes) -> tuple[bytes, int]:
+    """``data`` from its first non-blank line, and how many blank lines came before it (csvkit
+    skips them too: the header is the first line with content)."""
+    found = _LEADING_BLANK.match(data)
+    if found is None:
+        return data, 0
+    return data[found.end() :], data.count(b"\n", 0, found.end())
+
+
+def _csv_error(err: csv.Error) -> str:
+    """csv's message, without its advice about Python's file modes."""
+    text = str(err)
+    if "new-line character seen in unquoted field" in text:
+        return "a carriage return inside an unquoted value"
+    return text
+
+
+# Characters that split the lines of a one-column reading: the usual delimiters, for which the
+# header may be a title line, and rarer ones, which must split the header too.
+_USUAL = (",", ";", "\t", "|")
+_RARE = ("+", ":", "?", "!", "#", "$", "%", "&", "*", "^", "~", "=", "\\")
+CONSISTENT = 0.9  # share of data lines that must split into the same number of fields
+
+
+def hidden_delimiter(data: bytes, chosen: str) -> tuple[str, int] | None:
+    """For text read as one column: a character that splits (nearly) every data line of the sample
+    into the same number of fields (two or more), and that number. Such a file is a table with a
+    delimiter crmclean does not pick by itself, or with a title line above its header: read as one
+    column, every row would be one long value."""
     sample = _sample_text(data)
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter, quotechar=QUOTE)
+    lines = pl.Series("l", sample.split("\n")).str.strip_chars_end("\r")
+    lines = lines.filter(lines != "")
+    if lines.len() < 3:
+        return None
+    header, rows = lines[0], lines.slice(1)
+    for char in _USUAL + _RARE:
+        if char == chosen:
+            continue
+        fields = rows.str.count_matches(char, literal=True) + 1
+        top = fields.value_counts(sort=True).row(0)
+        if top[0] < 2 or top[1] < CONSISTENT * rows.len():
+            continue
+        if char in _RARE and header.count(char) + 1 != top[0]:
+            continue
+        return char, int(top[0])
+    return None
+
+
+def read_header(data: bytes, delimiter: str, name: str, line: int = 1) -> list[str]:
+    """The header's names, trimmed; empty and duplicate names are errors that name them. ``line``:
+    the physical line the header is on, for errors."""
+    sample = _sample_text(data)
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, quotechar=QUOTE)
     try:
         header = next(reader, None)
     except csv.Error as err:
-        raise InputError(f"cannot parse the header: {err}", file=name, line=1) from None
+        raise InputError(f"cannot parse the header: {_csv_error(err)}", file=name, line=line) from None
     if not header:
-        raise InputError("the first line is blank; expected the header", file=name, line=1)
+        raise InputError("the first line is blank; expected the header", file=name, line=line)
     names = [h.strip().lstrip("\ufeff").strip() for h in header]
-    check_names(names, name)
+    check_names(names, name, line=line)
     return names
 
 

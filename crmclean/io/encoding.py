@@ -1,8 +1,8 @@
 """Turn the bytes of a text export into UTF-8, detecting the encoding the way real exports arrive.
 
 Order of evidence: a byte-order mark; an explicit ``--encoding``; BOM-less UTF-16 (NUL in every other
-byte); valid UTF-8; otherwise a legacy single-byte code page chosen by charset-normalizer among the
-ones CRM exports actually use (cp1251 for Russian/Ukrainian, cp1252 for Western European...).
+byte); valid UTF-8; otherwise a legacy single-byte code page, chosen only when the text (or its
+header or country column) decides it, among those CRM exports use (:mod:`crmclean.io.codepage`).
 A file that is valid UTF-8 for a while and then is not is *mixed*: that is an error with a line
 number, not a guess, because decoding half a file wrongly corrupts names silently.
 """
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from crmclean.errors import InputError
+from crmclean.io import codepage
 
 # Legacy code pages we consider when a file is not UTF-8, most likely first for CRM exports.
-LEGACY_ENCODINGS = ("cp1251", "cp1252", "koi8_r", "cp866", "iso8859_15", "cp1250")
+LEGACY_ENCODINGS = codepage.CANDIDATES
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -32,6 +33,7 @@ _BOMS = (
 class Decoded:
     data: bytes  # UTF-8, without BOM
     encoding: str  # what the source was, as a Python codec name
+    note: str = ""  # how a single-byte code page was settled, when the text alone did not
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -85,24 +87,8 @@ def _looks_utf16(head: bytes) -> str | None:
 
 
 def _detect_legacy(raw: bytes, name: str) -> str:
-    from charset_normalizer import from_bytes
-
-    results = list(from_bytes(raw[: 1 << 20], cp_isolation=list(LEGACY_ENCODINGS)))
-    if not results:
-        raise InputError(
-            "does not look like text in any supported encoding (binary file?)",
-            file=name,
-            hint="pass --encoding if it is text, or --input-format if it is Excel/Parquet/JSON",
-        )
-    # charset-normalizer often ties (cp1250 and cp1252 decode Portuguese equally "well"); among the
-    # near-best candidates, prefer the code page CRM exports use most, in LEGACY_ENCODINGS order.
-    least_chaos = min(r.chaos for r in results)
-    close = [r for r in results if r.chaos <= least_chaos + 0.02]
-    top_coherence = max(r.coherence for r in close)
-    close = [r for r in close if r.coherence >= top_coherence - 0.05]
-    order = {codecs.lookup(e).name: i for i, e in enumerate(LEGACY_ENCODINGS)}
-    best = min(close, key=lambda r: order.get(codecs.lookup(r.encoding).name, len(order)))
-    return codecs.lookup(best.encoding).name
+    """The single-byte code page of ``raw``, when the text decides it (see :mod:`.codepage`)."""
+    return codepage.choose(raw[: 1 << 20], name).encoding
 
 
 def decode_to_utf8(raw: bytes, name: str, encoding: str | None = None) -> Decoded:
@@ -137,5 +123,6 @@ def decode_to_utf8(raw: bytes, name: str, encoding: str | None = None) -> Decode
             line=line_of(raw, bad),
             hint="re-export the file as UTF-8, or pass --encoding to force one encoding",
         )
-    enc = _detect_legacy(raw, name)
-    return Decoded(_decode_strict(raw, enc, name).encode("utf-8"), enc)
+    choice = codepage.choose(raw[: 1 << 20], name)
+    note = f"encoding {choice.encoding} chosen from {choice.reason}" if choice.reason else ""
+    return Decoded(_decode_strict(raw, choice.encoding, name).encode("utf-8"), choice.encoding, note)

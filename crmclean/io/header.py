@@ -30,14 +30,15 @@ def _is_pattern(name: str) -> bool:
     return name == "*" or (len(name) > 1 and name.startswith("^") and name.endswith("$"))
 
 
-def check_names(names: list[str], source: str) -> None:
-    """Raise an InputError naming the empty positions or the repeated names of a header."""
+def check_names(names: list[str], source: str, line: int = 1) -> None:
+    """Raise an InputError naming the empty positions or the repeated names of a header (on
+    physical ``line``)."""
     empty = [str(i + 1) for i, n in enumerate(names) if not n]
     if empty:
         raise InputError(
             f"empty column name in the header at position {', '.join(empty)}",
             file=source,
-            line=1,
+            line=line,
             hint="give every column a name",
         )
     dupes = sorted(n for n, c in Counter(names).items() if c > 1)
@@ -45,7 +46,7 @@ def check_names(names: list[str], source: str) -> None:
         raise InputError(
             f"duplicate column name(s) in the header: {', '.join(repr(shown(n)) for n in dupes)}",
             file=source,
-            line=1,
+            line=line,
             hint="rename the columns so each name is unique",
         )
     patterns = [n for n in names if _is_pattern(n)]
@@ -54,6 +55,6 @@ def check_names(names: list[str], source: str) -> None:
             f"column name(s) {', '.join(map(repr, patterns))} in the header: crmclean cannot tell "
             "such a name from a pattern ('*' means every column, '^...$' a regular expression)",
             file=source,
-            line=1,
+            line=line,
             hint="rename the column",
         )

@@ -170,16 +170,37 @@ def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
     check_text(data, name)
     if not data.strip():
         raise InputError("the file has no content; expected a header and data rows", file=name)
+    notes = [decoded.note] if decoded.note else []
+    data, cr_only = csvscan.cr_to_lf(data)
+    if cr_only:
+        notes.append("line endings are carriage returns only (old Mac export); read as newlines")
+    data, skipped = csvscan.skip_leading_blank_lines(data)
+    if skipped:
+        notes.append(f"{skipped} blank line(s) before the header skipped; the header is line {skipped + 1}")
+    header_line = skipped + 1
     delimiter = options.delimiter or csvscan.sniff_delimiter(data)
-    header = csvscan.read_header(data, delimiter, name)
+    header = csvscan.read_header(data, delimiter, name, line=header_line)
+    if len(header) == 1 and options.delimiter is None:
+        hidden = csvscan.hidden_delimiter(data, delimiter)
+        if hidden is not None:
+            char, count = hidden
+            raise InputError(
+                f"read as one column, but the rows are split by {char!r} into {count} fields "
+                "(another delimiter, or a title line above the header?)",
+                file=name,
+                line=header_line,
+                hint=f"pass --delimiter {char!r}, or remove the lines above the header",
+            )
     if len(header) > MAX_COLUMNS:
         raise InputError(
             f"the header has {len(header)} columns; crmclean reads at most {MAX_COLUMNS}",
             file=name,
-            line=1,
+            line=header_line,
             hint="check the delimiter (--delimiter), or split the export",
         )
-    structure = csvscan.scan(data, delimiter, len(header), name)
+    structure, ragged = csvscan.scan_records(data, delimiter, len(header), name, line_offset=skipped)
+    if ragged is not None:
+        raise csvscan.ragged_error(ragged, len(header), name)
     frame = parse_csv(data, name, delimiter, header)
     if frame.height != structure.records:
         raise InputError(
@@ -197,6 +218,7 @@ def _read_csv(raw: bytes, name: str, options: ReadOptions) -> Table:
         encoding=decoded.encoding,
         delimiter=delimiter,
         skipped_blank=len(structure.blank),
+        notes=notes,
     )
 
 
@@ -348,11 +370,18 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
         if "not found" in msg.lower() or "sheet" in msg.lower():
             raise InputError(f"no such sheet: {sheet!r} ({msg})", file=name) from None
         raise InputError(f"cannot read the workbook: {msg}", file=name) from None
+    if frame.width == 0:
+        raise InputError(
+            f"sheet {sheet or '1'} is empty",
+            file=name,
+            hint=f"pass --sheet with the sheet that holds the table (the workbook has {_sheets(raw)})",
+        )
     # calamine names a column without a header cell __UNNAMED__n: that is an empty name
     header = ["" if str(c).startswith("__UNNAMED__") else str(c).strip() for c in frame.columns]
     check_names(header, name)
-    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
     frame = frame.with_columns(pl.all().cast(pl.String))
+    frame = _dates_without_midnight(frame, raw, kwargs)
+    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
     # A row is blank when every cell is, `_row` included: a row crmclean wrote keeps its `_row` even
     # when all its values are empty, and must not be lost when the file is read back.
     cols = frame.columns
@@ -367,6 +396,57 @@ def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
     _check_field_sizes(frame, name, None)
     frame = _finish(frame, name, skip=blank)
     return Table(frame=frame, name=name, format="xlsx", sheet=sheet or "1", skipped_blank=len(blank))
+
+
+def _sheets(raw: bytes) -> str:
+    try:
+        import fastexcel
+
+        names = fastexcel.read_excel(raw).sheet_names
+    except Exception:  # the workbook was read once already; a listing is only advice
+        return "other sheets"
+    return ", ".join(f"{i} {n!r}" for i, n in enumerate(names, start=1))
+
+
+_MIDNIGHT = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
+
+
+def _dates_without_midnight(frame: pl.DataFrame, raw: bytes, sheet: dict[str, object]) -> pl.DataFrame:
+    """Date cells as ``1985-03-15``, not ``1985-03-15 00:00:00``.
+
+    Read as text, a date cell and a datetime cell look the same (calamine writes both with a time).
+    The columns that hold such text are read again as datetimes, which tells date cells (a value)
+    from text cells (null); a date cell is one whose text is its datetime written out. In a column
+    whose date cells are all at midnight they are dates and lose the time; a column where any date
+    cell has a time of day keeps every time, so its values stay alike. Text is never changed.
+    """
+    suspects = [i for i, c in enumerate(frame.columns) if frame.get_column(c).str.contains(_MIDNIGHT).any()]
+    if not suspects:
+        return frame
+    import fastexcel
+
+    where = sheet.get("sheet_name") or int(sheet.get("sheet_id", 1)) - 1  # type: ignore[call-overload]
+    try:
+        typed = (
+            fastexcel.read_excel(raw)
+            .load_sheet(where, use_columns=suspects, dtypes="datetime")  # type: ignore[arg-type]
+            .to_polars()
+        )
+    except Exception:  # the text read worked; without the typed one, values stay as calamine wrote them
+        return frame
+    if typed.height != frame.height or typed.width != len(suspects):
+        return frame
+    fixes = []
+    for i, moment in zip(suspects, typed.get_columns(), strict=True):
+        name = frame.columns[i]
+        text = frame.get_column(name)
+        is_date = moment.dt.strftime("%Y-%m-%d %H:%M:%S").eq_missing(text) & moment.is_not_null()
+        if not is_date.any() or not text.filter(is_date).str.contains(_MIDNIGHT).all():
+            continue
+        fixes.append(
+            pl.when(pl.Series(is_date)).then(cs.by_name(name).str.slice(0, 10)).otherwise(cs.by_name(name))
+        )
+    return frame.with_columns(fixes) if fixes else frame
 
 
 # --- Parquet and JSON -------------------------------------------------------------------------
@@ -396,6 +476,8 @@ def _read_parquet(raw: bytes, name: str) -> Table:
 
 def _read_json(raw: bytes, name: str, *, ndjson: bool) -> Table:
     data = decode_to_utf8(raw, name).data
+    if not ndjson and data.lstrip().startswith(b"{"):
+        ndjson = _object_per_line(data, name)
     try:
         frame = (
             pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
@@ -409,6 +491,25 @@ def _read_json(raw: bytes, name: str, *, ndjson: bool) -> Table:
         raise InputError("expected a JSON array of objects, one per customer", file=name)
     frame = _finish(_stringify(frame, name), name)
     return Table(frame=frame, name=name, format="ndjson" if ndjson else "json")
+
+
+def _object_per_line(data: bytes, name: str) -> bool:
+    """A ``.json`` file that starts with an object: one JSON object is refused (it is a document,
+    not a table, as an array of arrays is); one object per line is JSON Lines, read as such."""
+    try:
+        json.loads(data)
+    except json.JSONDecodeError as err:
+        if err.msg == "Extra data":  # a first value, then more: one object per line
+            return True
+        raise InputError(f"invalid JSON: {err.msg}", file=name, line=err.lineno, column=err.colno) from None
+    except (UnicodeDecodeError, RecursionError):
+        raise InputError("invalid JSON", file=name, line=1) from None
+    raise InputError(
+        "is a single JSON object, not a table; expected a JSON array of objects, one per customer",
+        file=name,
+        line=1,
+        hint="wrap the records in [ ], or export one object per line (.ndjson)",
+    )
 
 
 def _raise_json_error(data: bytes, name: str, *, ndjson: bool) -> None:

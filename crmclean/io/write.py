@@ -8,6 +8,7 @@ valid target. Values that a spreadsheet would run as formulas are neutralized in
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
@@ -20,8 +21,12 @@ from pathlib import Path
 
 import polars as pl
 import polars.selectors as cs
+from anyascii import anyascii
 
 from crmclean.errors import OutputError, UsageError
+from crmclean.io.csvscan import record_starts
+
+ROW_COLUMN = "_row"  # crmclean.io.read.ROW (read imports this module's users, not the reverse)
 
 PRIVATE = 0o600  # the default mode of every output: exports hold personal data
 WRITE_FORMATS = ("csv", "xlsx", "parquet", "json", "ndjson")
@@ -116,11 +121,18 @@ def write_table(
     formulas: bool = True,
     inputs: Iterable[str] = (),
     mode: int | None = PRIVATE,
-) -> None:
+    encoding_errors: str = "strict",
+) -> int:
     """Write ``frame`` to ``target`` (``-`` for stdout) atomically, in the format its name says.
-    ``mode``: the file's permissions (default 0600: exports are personal data); None follows the umask."""
+
+    ``mode``: the file's permissions (default 0600: exports are personal data); None follows the umask.
+    ``encoding_errors`` is what a CSV character ``encoding`` cannot hold becomes: ``strict`` (an
+    OutputError naming its row and column), ``replace`` (``?``) or ``transliterate`` (its ASCII
+    transliteration, ``ễ`` -> ``e``, by anyascii). Returns how many characters were so replaced.
+    """
     target = str(target)
     fmt = format_for(target, fmt)
+    check_errors_policy(encoding_errors)
     check_not_input(target, inputs)
     if formulas and fmt in ("csv", "xlsx"):
         frame = escape_formulas(frame)
@@ -132,12 +144,14 @@ def write_table(
         )
     if fmt == "xlsx":
         _check_excel_cells(frame, target)
-    payload = _encode(frame, fmt, encoding, delimiter, target)
+    replaced: list[int] = []
+    payload = _encode(frame, fmt, encoding, delimiter, target, encoding_errors, replaced)
     if target == "-":
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
-        return
-    write_bytes_atomic(Path(target), payload, mode=mode)
+    else:
+        write_bytes_atomic(Path(target), payload, mode=mode)
+    return sum(replaced)
 
 
 def _check_excel_cells(frame: pl.DataFrame, target: str) -> None:
@@ -222,21 +236,54 @@ def _sigint_deferred() -> Iterator[None]:
                 signal.raise_signal(signal.SIGINT)
 
 
-def _encode(frame: pl.DataFrame, fmt: str, encoding: str, delimiter: str, target: str) -> bytes:
+ENCODING_ERRORS = ("strict", "replace", "transliterate")
+
+
+def check_errors_policy(policy: str) -> None:
+    if policy not in ENCODING_ERRORS:
+        raise UsageError(
+            f"unknown encoding errors policy {policy!r}; expected one of {', '.join(ENCODING_ERRORS)}"
+        )
+
+
+def _encode(
+    frame: pl.DataFrame,
+    fmt: str,
+    encoding: str,
+    delimiter: str,
+    target: str,
+    errors: str = "strict",
+    replaced: list[int] | None = None,
+) -> bytes:
+    """``frame`` as the bytes of ``fmt``; ``errors`` and ``replaced`` as in :func:`write_table`
+    (``replaced`` collects the count of characters replaced)."""
     buffer = io.BytesIO()
     if fmt == "csv":
         text = frame.write_csv(separator=delimiter)
         try:
-            return text.encode(encoding)
-        except UnicodeEncodeError as err:
-            bad = text[err.start]
-            raise OutputError(
-                f"character {bad!r} (U+{ord(bad):04X}) cannot be written in {encoding}",
-                file=target,
-                hint="use --out-encoding utf-8",
-            ) from None
+            codecs.lookup(encoding)
         except LookupError:
             raise UsageError(f"unknown encoding {encoding!r}") from None
+        count = [0]
+
+        def substitute(err: UnicodeError) -> tuple[str, int]:
+            assert isinstance(err, UnicodeEncodeError)
+            chunk = err.object[err.start : err.end]
+            count[0] += len(chunk)
+            if errors == "replace":
+                return "?" * len(chunk), err.end
+            return "".join(anyascii(ch) or "?" for ch in chunk), err.end
+
+        try:
+            if errors == "strict":
+                return text.encode(encoding)
+            codecs.register_error(_HANDLER, substitute)
+            return text.encode(encoding, errors=_HANDLER)
+        except UnicodeEncodeError as err:
+            raise _unencodable(frame, text, err, encoding, target) from None
+        finally:
+            if replaced is not None:
+                replaced.append(count[0])
     if fmt == "parquet":
         frame.write_parquet(buffer)
     elif fmt == "json":
@@ -246,6 +293,33 @@ def _encode(frame: pl.DataFrame, fmt: str, encoding: str, delimiter: str, target
     else:
         _write_xlsx(frame, buffer)
     return buffer.getvalue()
+
+
+_HANDLER = "crmclean-substitute"
+
+
+def _unencodable(
+    frame: pl.DataFrame, text: str, err: UnicodeEncodeError, encoding: str, target: str
+) -> OutputError:
+    """The error for the first character ``encoding`` cannot hold, with its row and column."""
+    bad = text[err.start]
+    offset = len(text[: err.start].encode("utf-8"))
+    starts, _ = record_starts(text.encode("utf-8"))
+    record = int((starts <= offset).sum()) - 1  # 0: the header
+    where, column = "the header", None
+    if record == 0:
+        column = next((c for c in frame.columns if bad in c), None)
+    else:
+        row = frame.row(record - 1, named=True)
+        column = next((c for c, v in row.items() if isinstance(v, str) and bad in v), None)
+        given = row.get(ROW_COLUMN)
+        where = f"source row {given}" if isinstance(given, int) else f"output row {record}"
+    return OutputError(
+        f"character {bad!r} (U+{ord(bad):04X}) cannot be written in {encoding} ({where})",
+        file=target,
+        column=column,
+        hint="use --out-encoding utf-8, or --out-errors replace|transliterate",
+    )
 
 
 def _write_xlsx(frame: pl.DataFrame, buffer: io.BytesIO) -> None:

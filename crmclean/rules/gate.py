@@ -302,5 +302,3 @@ def _upsert(entries: list, model: type[BaseModel], target: dict, kind: str, limi
 
 
 # --- evaluation -----------------------------------------------------------------------------------
-
-

@@ -45,6 +45,35 @@ def test_cp1251_output_and_unencodable_character(tmp_path):
     assert not (tmp_path / "vn.csv").exists()
 
 
+def test_unencodable_character_error_names_row_and_column(tmp_path):
+    frame = pl.DataFrame(
+        {ROW: [4, 9], "name": ["Иван", "Nguyễn Văn An"], "city": ["Москва", "Hà Nội"]},
+        schema_overrides={ROW: pl.Int64},
+    )
+    with pytest.raises(OutputError) as err:
+        write_table(frame, tmp_path / "out.csv", encoding="cp1251")
+    assert err.value.exit_code == 2
+    assert err.value.column == "name"
+    assert "source row 9" in str(err.value) and "U+1EC5" in str(err.value)
+    with pytest.raises(OutputError, match="output row 2"):
+        write_table(frame.drop(ROW), tmp_path / "out.csv", encoding="cp1251")
+    with pytest.raises(OutputError, match="the header") as err:
+        write_table(pl.DataFrame({"Tên": ["x"]}), tmp_path / "out.csv", encoding="cp1251")
+    assert err.value.column == "Tên"
+
+
+def test_unencodable_characters_replaced_or_transliterated(tmp_path):
+    frame = pl.DataFrame({"name": ["Иван", "Nguyễn Văn An"], "note": ["a\nb", "ok"]})
+    target = tmp_path / "out.csv"
+    assert write_table(frame, target, encoding="cp1251", encoding_errors="replace") == 2
+    assert target.read_bytes().decode("cp1251") == 'name,note\nИван,"a\nb"\nNguy?n V?n An,ok\n'
+    assert write_table(frame, target, encoding="cp1251", encoding_errors="transliterate") == 2
+    assert target.read_bytes().decode("cp1251") == 'name,note\nИван,"a\nb"\nNguyen Van An,ok\n'
+    assert write_table(frame, target, encoding="utf-8", encoding_errors="transliterate") == 0
+    with pytest.raises(UsageError, match="errors policy"):
+        write_table(frame, target, encoding="cp1251", encoding_errors="ignore")
+
+
 def test_formula_injection_is_neutralized_but_phones_and_numbers_are_kept():
     frame = pl.DataFrame(
         {
