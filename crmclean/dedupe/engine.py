@@ -8,8 +8,8 @@ import polars as pl
 
 from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
-from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities
-from crmclean.dedupe.learn import fit
+from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities, with_frequencies
+from crmclean.dedupe.learn import MIN_PAIRS, fit_em
 from crmclean.rules.model import DedupeRules
 
 CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE = "cluster_id", "cluster_size", "match_score"
@@ -22,6 +22,9 @@ class Duplicates:
     pairs: pl.DataFrame  # every scored pair: a, b (_rid), via, similarities, points, total, score, decision
     clusters: pl.DataFrame  # _rid, _row, cluster (smallest _rid), cluster_id, cluster_size, match_score
     blocking: Blocking
+    evidence: str = "built-in"  # "learned" (EM on this file) or "built-in (why)"
+    table: dict[str, list[float]] | None = None  # learned evidence per field level; None: built-in
+    offset: float = OFFSET
 
     @property
     def compared(self) -> int:
@@ -42,7 +45,7 @@ def find_duplicates(
 ) -> Duplicates:
     """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
     files stacked; ``exclude`` marks records never compared with each other)."""
-    keys = with_rid(keys)
+    keys = with_frequencies(with_rid(keys))
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
     weights = dict(settings.weights)
     # both records' keys side by side cost far more than the similarities: a slice at a time
@@ -50,7 +53,21 @@ def find_duplicates(
         [similarities(keys, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
         or [similarities(keys, blocking.pairs)]
     )
-    table, offset = fit(sims, weights) if settings.learn else (None, OFFSET)
+    table, offset, evidence = None, OFFSET, "built-in"
+    if settings.learn is not False:
+        learned = fit_em(sims, weights, min_pairs=0 if settings.learn else MIN_PAIRS)
+        if settings.learn or learned.usable:
+            table, offset, evidence = learned.table, learned.offset, "learned"
+        else:
+            evidence = (
+                "built-in (too few pairs to learn from)"
+                if not learned.iterations
+                else (
+                    "built-in (the fit did not converge)"
+                    if not learned.converged
+                    else "built-in (too few likely duplicates to learn from)"
+                )
+            )
     scored = score(sims, weights, table, offset)
     labels, scored = cluster(
         keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights, table, offset)
@@ -66,7 +83,7 @@ def find_duplicates(
     )
     scored = scored.with_columns(decision=decision).sort("a", "b")
     clusters = _describe(keys, labels, scored)
-    return Duplicates(keys, scored, clusters, blocking)
+    return Duplicates(keys, scored, clusters, blocking, evidence, table, offset)
 
 
 def _describe(keys: pl.DataFrame, labels: pl.Series, scored: pl.DataFrame) -> pl.DataFrame:

@@ -34,6 +34,8 @@ KEYS = (
     "first",
     "middle",
     "last",
+    "first_t",
+    "last_t",
     "name",
     "birth",
     "tax",
@@ -70,6 +72,13 @@ def name_key(s: pl.Series) -> pl.Series:
         return loose(latin).replace("", None)
 
     return map_unique_series(s.cast(pl.String), per_unique).alias(s.name)
+
+
+def plain_key(s: pl.Series) -> pl.Series:
+    """Latin, folded, *not* loosened: a typo can move a loosening rule (``Phạm`` -> ``fam`` but
+    ``Pạhm`` -> ``pahm``; ``Назар`` -> ``nazar`` but ``Naar`` -> ``nar``), so names are compared on
+    the better of the loosened and the plain key."""
+    return map_unique_series(s.cast(pl.String), lambda u: transliterate(u).replace("", None)).alias(s.name)
 
 
 # --------------------------------------------------------------------------- nicknames
@@ -164,7 +173,9 @@ def _names(frame: pl.DataFrame, ctx: Context) -> dict[str, pl.Series]:
             for p in out:
                 column = out[p].clone()
                 out[p] = column.scatter(empty.arg_true(), split.get_column(f"{p}_name"))
-    return {p: name_key(s).alias(p) for p, s in out.items()}
+    keys = {p: name_key(s).alias(p) for p, s in out.items()}
+    keys |= {f"{p}_t": plain_key(out[p]).alias(f"{p}_t") for p in ("first", "last")}
+    return keys
 
 
 def _birth(frame: pl.DataFrame, ctx: Context) -> pl.Series:
