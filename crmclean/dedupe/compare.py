@@ -29,7 +29,7 @@ OFFSET = 5.0
 
 #: Both crosswise names must be at least this alike for a first/last swap (chance alone makes two
 #: unrelated names a little more alike crosswise than straight).
-SWAP_AT_LEAST = 0.85
+SWAP_AT_LEAST = 0.8
 
 #: Fields, in the order explanations list them (the names `weights:` in the rules file uses).
 FIELDS = (
@@ -325,7 +325,7 @@ def _frequency_discount() -> list[pl.Expr]:
 
 
 #: Fields a household or colleagues share; see :func:`household_rule`.
-SHARED_FIELDS = ("phone", "street", "company", "postal_code", "city")
+SHARED_FIELDS = ("email", "phone", "street", "company", "postal_code", "city")
 
 
 def personal_tax() -> pl.Expr:
@@ -338,17 +338,13 @@ def personal_tax() -> pl.Expr:
 
 def household_rule(first_level: float = 0.75) -> pl.Expr:
     """True where the first names differ (not a nickname, not swapped) and no personal identifier
-    agrees (birth date, tax id, or an e-mail no more records carry than one customer's): then a shared
-    phone, street, company, postal code or city is what a household or colleagues have in common (a
-    company tax id many records carry is not personal either), not
+    agrees (birth date, or a tax id that is not the company's): then a shared e-mail, phone, street,
+    company, postal code or city is what a household or colleagues have in common (a family shares one
+    mailbox as often as one phone, and two records cannot tell a family address from a personal one),
+    not
     evidence of one person. Fixed, whatever the weights (learned ones included)."""
     different_first = (pl.col("first_name") < first_level - 1e-6).fill_null(False) & ~pl.col("swapped")
-    personal_email = (pl.col("email") >= 1.0) & (pl.col("tf_email").fill_null(1) <= TF_BASE["email"])
-    personal = (
-        (pl.col("birth_date") >= 1.0).fill_null(False)
-        | (personal_tax()).fill_null(False)
-        | personal_email.fill_null(False)
-    )
+    personal = (pl.col("birth_date") >= 1.0).fill_null(False) | personal_tax().fill_null(False)
     return different_first & ~personal
 
 

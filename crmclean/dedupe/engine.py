@@ -70,7 +70,11 @@ def find_duplicates(
             )
     scored = score(sims, weights, table, offset)
     labels, scored = cluster(
-        keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights, table, offset)
+        keys.height,
+        scored,
+        settings.match,
+        lambda more: score_pairs(keys, more, weights, table, offset),
+        offset,
     )
     # labels are indexed by _rid, so a pair's two clusters are a gather, not a join
     same = pl.lit(labels.gather(scored.get_column("a"))) == pl.lit(labels.gather(scored.get_column("b")))
