@@ -166,8 +166,13 @@ def similarities(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .fill_null(False)
     )
     pa, pb = [pl.col(f"phone_{s}") for s in "ab"], [pl.col(f"phone2_{s}") for s in "ab"]
+    # equal keys, or the same last 9 digits (a number whose region could not be told, "84949211054")
     phone_equal = pl.any_horizontal(
-        [(x == y).fill_null(False) for x in (pa[0], pb[0]) for y in (pa[1], pb[1])]
+        [
+            ((x == y) | ((x.str.len_bytes() >= 9) & (x.str.slice(-9) == y.str.slice(-9)))).fill_null(False)
+            for x in (pa[0], pb[0])
+            for y in (pa[1], pb[1])
+        ]
     )
     phone_present = pl.coalesce(pa[0], pb[0]).is_not_null() & pl.coalesce(pa[1], pb[1]).is_not_null()
     street = _fuzzy(wide, "street", fuzz.token_set_ratio, 100.0)
@@ -343,9 +348,16 @@ def household_rule(first_level: float = 0.75) -> pl.Expr:
     mailbox as often as one phone, and two records cannot tell a family address from a personal one),
     not
     evidence of one person. Fixed, whatever the weights (learned ones included)."""
-    different_first = (pl.col("first_name") < first_level - 1e-6).fill_null(False) & ~pl.col("swapped")
+
+    def below(field: str, level: float) -> pl.Expr:
+        return (pl.col(field) < level - 1e-6).fill_null(False)
+
+    # another first name; another family name; or a contradicting birth date with a first name
+    # that is only alike (Hùng / Hưng): two people, whatever home they share
+    other_person = (below("first_name", first_level) | below("last_name", first_level)) & ~pl.col("swapped")
+    other_person = other_person | (below("birth_date", 0.5) & below("first_name", 0.95))
     personal = (pl.col("birth_date") >= 1.0).fill_null(False) | personal_tax().fill_null(False)
-    return different_first & ~personal
+    return other_person & ~personal
 
 
 def score(
