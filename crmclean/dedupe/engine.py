@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -85,9 +86,34 @@ def find_duplicates(
         .then(pl.lit("review"))
         .otherwise(pl.lit("no_match"))
     )
-    scored = scored.with_columns(decision=decision).sort("a", "b")
+    scored = scored.with_columns(decision=decision, decided_by=decided_by(same, settings.match, offset))
+    scored = scored.sort("a", "b")
     clusters = _describe(keys, labels, scored)
     return Duplicates(keys, scored, clusters, blocking, evidence, table, offset)
+
+
+#: Which step decided a pair (``decided_by``): its own score; the cluster it joined through others
+#: (a score under the threshold, merged by cohesion); the cohesion check that kept a scoring pair in
+#: two clusters; the household rule that withheld the shared home or office points.
+DECIDED_BY = ("score", "cluster", "cohesion split", "household rule")
+
+
+def decided_by(same: pl.Expr, match: float, offset: float) -> pl.Expr:
+    at_least = math.log2(match / (1 - match)) if 0 < match < 1 else (math.inf if match else -math.inf)
+    over = pl.col("score") >= match
+    rule = pl.col("household").fill_null(False)
+    would = (pl.col("total") + pl.col("held").fill_null(0) - offset) >= at_least
+    return (
+        pl.when(same & over)
+        .then(pl.lit("score"))
+        .when(same)
+        .then(pl.lit("cluster"))
+        .when(over)
+        .then(pl.lit("cohesion split"))
+        .when(rule & would)
+        .then(pl.lit("household rule"))
+        .otherwise(pl.lit("score"))
+    )
 
 
 def _describe(keys: pl.DataFrame, labels: pl.Series, scored: pl.DataFrame) -> pl.DataFrame:
