@@ -10,6 +10,10 @@ each multiplied by its weight from the rules file, adds up to the pair's total, 
 Negative evidence is what keeps look-alikes apart: different birth dates or tax ids, or a different
 first name where the phone and address agree (a household), pull the total down, however much else
 agrees.
+
+Two adjustments hold whatever the evidence table (built-in or learned): agreement on a value many
+records carry is discounted by its count (:data:`TF_BASE`, :data:`TF_SLOPE`), and the household rule
+(:func:`household_rule`) withholds shared home and office points between two different people.
 """
 
 from __future__ import annotations
