@@ -341,11 +341,16 @@ def _frequency_discount() -> list[pl.Expr]:
 SHARED_FIELDS = ("email", "phone", "street", "company", "postal_code", "city")
 
 
+#: A tax id on more records than this is not one person's (a register may hold a person five times).
+PERSONAL_AT_MOST = 10
+
+
 def personal_tax() -> pl.Expr:
-    """The tax ids agree and are not the company's: no more records carry it than one customer's,
-    and the two records do not name the same company (colleagues share the company's tax id)."""
+    """The tax ids agree (or one typo apart) and are not the company's: at most
+    :data:`PERSONAL_AT_MOST` records carry it, and the two records do not name the same company
+    (colleagues share the company's tax id)."""
     company = (pl.col("company") >= 0.9).fill_null(False)
-    rare = pl.col("tf_tax_id").fill_null(1) <= TF_BASE["tax_id"]
+    rare = pl.col("tf_tax_id").fill_null(1) <= PERSONAL_AT_MOST
     return (pl.col("tax_id") >= 0.5) & rare & ~company
 
 

@@ -110,6 +110,14 @@ def test_a_different_first_name_with_a_personal_identifier_is_not_held(tmp_path)
     ]
     deduped, _ = run(tmp_path, lines, header)
     assert not pair(deduped, 1, 2)["household"]
+    # Febrl3 holds a person up to six times: a tax id on six records is still personal
+    lines = [
+        f"P{i},{first},,Waller,,,19{81 + i}-01-0{i},6 Tullaroop Street,Willaroo,4011,AU,6988048"
+        for i, first in enumerate(["Margaret", "Peggy", "Marge", "Margo", "Greta", "Rita"], 1)
+    ]
+    deduped, _ = run(tmp_path, lines, header)
+    p = pair(deduped, 1, 2)
+    assert p["tf_tax_id"] == 6 and not p["household"]
 
 
 def _febrl_like(n: int, seed: int) -> list[str]:
