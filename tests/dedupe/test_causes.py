@@ -233,3 +233,16 @@ def p_rows(deduped, side: str) -> list[int]:
     return deduped.duplicates.pairs.join(keys.rename({"_rid": side}), on=side, maintain_order="left")[
         ROW
     ].to_list()
+
+
+def test_a_pair_in_a_skipped_block_says_so(tmp_path):
+    """120 records on one e-mail: the block is over max_block (100) and skipped; a pair only that
+    block would have proposed is explained as such, not as "no shared key"."""
+    lines = [f"B{i},Anna{i},,Ivanova{i},one@example.com,+7 916 {i:03d}-00-00,,,,," for i in range(120)]
+    deduped, loaded = run(tmp_path, lines)
+    found = deduped.duplicates
+    assert found.blocking.skipped_blocks.get("email") == 1
+    compared = set(zip(p_rows(deduped, "a"), p_rows(deduped, "b"), strict=True))
+    row_a, row_b = next((a, b) for a in range(1, 121) for b in range(a + 1, 121) if (a, b) not in compared)
+    e = explain_pair(found, loaded.rules.dedupe, row_a, row_b)
+    assert e.decided_by.startswith("block skipped (email: 120 records")
