@@ -352,13 +352,15 @@ def main(argv: list[str] | None = None) -> None:
     s = sub.add_parser("score", help="pairwise P/R/F1 of a dedupe output against truth.csv")
     s.add_argument("out")
     s.add_argument("truth")
+    s.add_argument("--hard-negatives", help="the generator's hard_negatives.csv: count merged look-alikes")
     st = sub.add_parser("standin", help="exact-key stand-in for `crmclean dedupe`")
     st.add_argument("input")
     st.add_argument("-o", "--output", required=True)
     st.add_argument("--against")
     args = ap.parse_args(argv)
     if args.cmd == "score":
-        print(json.dumps(score_frames(read_clusters(args.out), read_truth(args.truth)).to_dict()))
+        hard = Path(args.hard_negatives) if args.hard_negatives else None
+        print(json.dumps(quality(read_clusters(args.out), read_truth(args.truth), hard)))
     else:
         standin(args.input, args.output, args.against)
 

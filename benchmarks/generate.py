@@ -32,7 +32,7 @@ from typing import Any
 import polars as pl
 from anyascii import anyascii
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "2.0.0"
 
 COLUMNS: tuple[str, ...] = (
     "customer_id", "first_name", "middle_name", "last_name", "full_name", "email", "phone",
@@ -1003,7 +1003,23 @@ CORRUPTIONS: dict[str, tuple[float, int]] = {
     "blank_email": (5, K_EMAIL), "older_updated": (6, 0), "street_abbrev": (8, 0),
     "date_format": (4, 0), "tax_format": (3, 0), "company_variant": (5, 0),
     "country_variant": (5, 0), "city_variant": (3, 0), "full_name_variant": (5, 0),
+    # people move and change numbers: a new phone (the phone key breaks), a new street and postal code
+    "phone_changed": (4, K_PHONE), "moved": (4, 0),
 }  # fmt: skip
+
+#: Addresses typed when the customer gave none, shared by unrelated customers (never an identity key).
+PLACEHOLDER_EMAILS = {
+    "ru": ["noemail@mail.ru", "net@mail.ru", "test@test.ru", "no@email.com"],
+    "ua": ["noemail@ukr.net", "test@test.com", "no@email.com"],
+    "vn": ["noemail@gmail.com", "khongco@gmail.com", "test@test.com", "no@email.com"],
+    "br": ["semEmail@gmail.com", "naotem@naotem.com.br", "test@test.com", "noemail@gmail.com"],
+    "us": ["noemail@gmail.com", "none@none.com", "test@test.com", "no@email.com"],
+    "uk": ["noemail@gmail.com", "none@none.com", "test@test.com", "no@email.com"],
+}
+P_PLACEHOLDER = 0.02  # share of B2C customers with a placeholder e-mail
+P_FAMILY_EMAIL = 0.35  # share of household members who use the e-mail of the person they live with
+#: Share of customers with a birth date (B2C, B2B); Vietnamese CRM records carry it less often.
+P_BIRTH = {"vn": (0.55, 0.3)}
 
 # defect kinds: name -> weight
 DEFECTS: dict[str, float] = {
@@ -1244,7 +1260,8 @@ class _Gen:
         first, middle, last, last_m = names if names else self._names(L, g)
         city = L.city.index(rnd)
         birth = 0
-        if rnd() < (0.45 if b2b else 0.88):
+        p_b2c, p_b2b = P_BIRTH.get(loc, (0.88, 0.45))
+        if rnd() < (p_b2b if b2b else p_b2c):
             birth = _BIRTH_LO + int(rnd() * (_BIRTH_HI - _BIRTH_LO))
         year = date.fromordinal(birth).year if birth else 0
         created, updated = self._timestamps()
@@ -1256,7 +1273,7 @@ class _Gen:
             "city": city, "city_alt": 0, "postal": "", "country": L.country(rnd),
             "birth": birth, "bfmt": L.birth_fmt(rnd), "created": created, "updated": updated,
             "tax": "", "taxk": "", "tax_style": 0, "tax_personal": False,
-            "seg": "B2B" if b2b else "B2C",
+            "seg": "B2B" if b2b else "B2C", "email_shared": False,
         }  # fmt: skip
         if len(L.cities[city][0]) > 1 and rnd() < 0.3:
             p["city_alt"] = 1 + int(rnd() * (len(L.cities[city][0]) - 1))
@@ -1294,7 +1311,10 @@ class _Gen:
             domain_for_mail = None  # employee gave a personal address
         else:
             domain_for_mail = domain
-        if has_email:
+        if has_email and not b2b and has_phone and rnd() < P_PLACEHOLDER:
+            pool = PLACEHOLDER_EMAILS[loc]
+            p["email"], p["email_shared"] = pool[int(rnd() * len(pool))], True
+        elif has_email:
             p["email"] = self._email(L, first, last, year, domain_for_mail)
         if has_phone and company is None:
             fixed = rnd() < (0.5 if b2b else 0.15)
@@ -1368,7 +1388,7 @@ class _Gen:
     @staticmethod
     def _avail(p: dict) -> int:
         a = 0
-        if p["email"]:
+        if p["email"] and not p["email_shared"]:
             a |= K_EMAIL
         if p["nsn"]:
             a |= K_PHONE
@@ -1417,6 +1437,10 @@ class _Gen:
             return q["co"] is not None
         if name == "city_variant":
             return len(_LOC[loc].cities[q["city"]][0]) > 1
+        if name == "phone_changed":
+            return bool(q["nsn"]) and bool(q["email"])  # never left without a contact
+        if name == "moved":
+            return q["st"] is not None
         if name == "name_case":
             return not q["case"]
         if name == "name_swap":
@@ -1471,6 +1495,13 @@ class _Gen:
         elif name == "city_variant":
             n = len(L.cities[q["city"]][0])
             q["city_alt"] = (q["city_alt"] + 1 + int(rnd() * (n - 1))) % n
+        elif name == "phone_changed":
+            q["nsn"] = self._nsn(L, q["city"], rnd() < 0.3)
+            q["pfmt"] = L.phone_fmt.index(rnd)
+        elif name == "moved":
+            q["st"] = self._street_parts(L)
+            if q["postal"]:
+                q["postal"] = self._postal(L, q["city"])
         elif name == "full_name_variant":
             n = N_FULL_STYLES[loc]
             q["full"] = (q["full"] + 1 + int(rnd() * (n - 1))) % n
@@ -1611,6 +1642,8 @@ class _Gen:
             p["nsn"] = src["nsn"]
         for k in ("st", "st_style", "city", "city_alt", "postal", "country"):
             p[k] = src[k]
+        if src["email"] and p["nsn"] and self.rnd() < P_FAMILY_EMAIL:  # one family address
+            p["email"], p["email_shared"] = src["email"], True
         if not p["email"] and not p["nsn"]:
             p["email"] = self._email(L, first, last, 0, None)
         return p

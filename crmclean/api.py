@@ -365,6 +365,7 @@ def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
         pairs_compared=info["pairs_compared"],
         largest=largest,
         size_distribution=info["size_distribution"],
+        evidence=info["evidence"],
     )
 
 

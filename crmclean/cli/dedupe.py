@@ -114,6 +114,8 @@ def summary_line(info: dict, name: str) -> str:
             f" · {link_info['existing']:,} existing customers, {link_info['review']:,} to review, "
             f"{link_info['new']:,} new"
         )
+    if info.get("evidence"):
+        line += f" · evidence: {info['evidence']}"
     if info["skipped_blocks"]:
         skipped = ", ".join(f"{k} {v:,}" for k, v in info["skipped_blocks"].items())
         line += f" · blocks over the size cap skipped: {skipped}"

@@ -3,7 +3,8 @@
 Matching pairs are linked into connected components. A component of two records is one cluster.
 In a bigger component, A~B and B~C do not make A~C: every pair of the component is scored (the
 components are small, so this is cheap), and the component is rebuilt by average linkage: two groups
-merge only while the *average* score between their records is at least the match threshold, so a
+merge only while the *average* evidence (log2-odds, ``total - offset``) between their records is at
+least the match threshold's, so a
 record joins a cluster when it is close to the cluster as a whole, not to one member. A pair with
 strong evidence against it (another birth date, another first name at one address) drags the
 average below the threshold and keeps the groups apart.
@@ -14,6 +15,7 @@ tie is broken by ``_rid``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from itertools import combinations
 
@@ -41,18 +43,26 @@ def components(n: int, a: list[int], b: list[int]) -> list[int]:
     return [find(x) for x in range(n)]
 
 
+#: Log2-odds a pair that was never scored counts with (only in components over MAX_COMPONENT).
+UNSCORED = -20.0
+#: Pair log-odds are clipped to this range before averaging, so one overwhelming pair (every field
+#: agreeing) cannot carry a record that others flatly contradict, nor one veto a whole cluster.
+LOG_ODDS_RANGE = (-20.0, 20.0)
+
+
 def average_linkage(
-    members: list[int], scores: dict[tuple[int, int], float], threshold: float
+    members: list[int], scores: dict[tuple[int, int], float], threshold: float, missing: float = 0.0
 ) -> list[list[int]]:
-    """Merge groups, best average first, while the average cross score reaches ``threshold``."""
+    """Merge groups, best average first, while the average cross score reaches ``threshold``
+    (``scores`` and ``threshold`` on one scale: probabilities or log-odds)."""
     groups = [[m] for m in sorted(members)]
 
     def link(g: list[int], h: list[int]) -> float:
-        total = sum(scores.get((min(x, y), max(x, y)), 0.0) for x in g for y in h)
+        total = sum(scores.get((min(x, y), max(x, y)), missing) for x in g for y in h)
         return total / (len(g) * len(h))
 
     while len(groups) > 1:
-        best, best_i, best_j = -1.0, -1, -1
+        best, best_i, best_j = float("-inf"), -1, -1
         for i, j in combinations(range(len(groups)), 2):
             value = link(groups[i], groups[j])
             if value > best + 1e-12:
@@ -70,6 +80,7 @@ def cluster(
     scored: pl.DataFrame,
     threshold: float,
     score_more: Callable[[pl.DataFrame], pl.DataFrame],
+    offset: float = 5.0,
 ) -> tuple[pl.Series, pl.DataFrame]:
     """Cluster label per record (its cluster's smallest ``_rid``) and every scored pair, including the
     extra pairs scored inside components. ``score_more(pairs)`` scores pairs (a, b) on demand."""
@@ -97,12 +108,17 @@ def cluster(
         .join(big.select(b="rid", comp_b="comp"), on="b")
         .filter(pl.col("comp") == pl.col("comp_b"))
     )
+    # cohesion on log-odds (the evidence), not on probabilities: averaging 0.9999 and 0.0001 says
+    # nothing, averaging +25 and -8 points says the evidence for outweighs the evidence against
+    lo, hi = LOG_ODDS_RANGE
+    odds = pl.col("total") - offset
     pair_scores: dict[int, dict[tuple[int, int], float]] = {}
-    for comp_id, a, b, s in in_big.select("comp", "a", "b", "score").iter_rows():
+    for comp_id, a, b, s in in_big.select("comp", "a", "b", odds.clip(lo, hi)).iter_rows():
         pair_scores.setdefault(comp_id, {})[(a, b)] = s
+    at_least = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else (hi if threshold else lo)
     relabel: dict[int, int] = {}
     for comp_id, members in big.group_by("comp", maintain_order=True).agg("rid").iter_rows():
-        for group in average_linkage(members, pair_scores.get(comp_id, {}), threshold):
+        for group in average_linkage(members, pair_scores.get(comp_id, {}), at_least, UNSCORED):
             for rid in group:
                 relabel[rid] = group[0]
     out = [relabel.get(i, label) for i, label in enumerate(labels)]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
 
 from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
-from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities
-from crmclean.dedupe.learn import fit
+from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities, with_frequencies
+from crmclean.dedupe.learn import MIN_PAIRS, fit_em
 from crmclean.rules.model import DedupeRules
 
 CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE = "cluster_id", "cluster_size", "match_score"
@@ -22,6 +23,9 @@ class Duplicates:
     pairs: pl.DataFrame  # every scored pair: a, b (_rid), via, similarities, points, total, score, decision
     clusters: pl.DataFrame  # _rid, _row, cluster (smallest _rid), cluster_id, cluster_size, match_score
     blocking: Blocking
+    evidence: str = "built-in"  # "learned" (EM on this file) or "built-in (why)"
+    table: dict[str, list[float]] | None = None  # learned evidence per field level; None: built-in
+    offset: float = OFFSET
 
     @property
     def compared(self) -> int:
@@ -42,7 +46,7 @@ def find_duplicates(
 ) -> Duplicates:
     """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
     files stacked; ``exclude`` marks records never compared with each other)."""
-    keys = with_rid(keys)
+    keys = with_frequencies(with_rid(keys))
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
     weights = dict(settings.weights)
     # both records' keys side by side cost far more than the similarities: a slice at a time
@@ -50,10 +54,28 @@ def find_duplicates(
         [similarities(keys, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
         or [similarities(keys, blocking.pairs)]
     )
-    table, offset = fit(sims, weights) if settings.learn else (None, OFFSET)
+    table, offset, evidence = None, OFFSET, "built-in"
+    if settings.learn is not False:
+        learned = fit_em(sims, weights, min_pairs=0 if settings.learn else MIN_PAIRS)
+        if settings.learn or learned.usable:
+            table, offset, evidence = learned.table, learned.offset, "learned"
+        else:
+            evidence = (
+                "built-in (too few pairs to learn from)"
+                if not learned.iterations
+                else (
+                    "built-in (the fit did not converge)"
+                    if not learned.converged
+                    else "built-in (too few likely duplicates to learn from)"
+                )
+            )
     scored = score(sims, weights, table, offset)
     labels, scored = cluster(
-        keys.height, scored, settings.match, lambda more: score_pairs(keys, more, weights, table, offset)
+        keys.height,
+        scored,
+        settings.match,
+        lambda more: score_pairs(keys, more, weights, table, offset),
+        offset,
     )
     # labels are indexed by _rid, so a pair's two clusters are a gather, not a join
     same = pl.lit(labels.gather(scored.get_column("a"))) == pl.lit(labels.gather(scored.get_column("b")))
@@ -64,9 +86,34 @@ def find_duplicates(
         .then(pl.lit("review"))
         .otherwise(pl.lit("no_match"))
     )
-    scored = scored.with_columns(decision=decision).sort("a", "b")
+    scored = scored.with_columns(decision=decision, decided_by=decided_by(same, settings.match, offset))
+    scored = scored.sort("a", "b")
     clusters = _describe(keys, labels, scored)
-    return Duplicates(keys, scored, clusters, blocking)
+    return Duplicates(keys, scored, clusters, blocking, evidence, table, offset)
+
+
+#: Which step decided a pair (``decided_by``): its own score; the cluster it joined through others
+#: (a score under the threshold, merged by cohesion); the cohesion check that kept a scoring pair in
+#: two clusters; the household rule that withheld the shared home or office points.
+DECIDED_BY = ("score", "cluster", "cohesion split", "household rule")
+
+
+def decided_by(same: pl.Expr, match: float, offset: float) -> pl.Expr:
+    at_least = math.log2(match / (1 - match)) if 0 < match < 1 else (math.inf if match else -math.inf)
+    over = pl.col("score") >= match
+    rule = pl.col("household").fill_null(False)
+    would = (pl.col("total") + pl.col("held").fill_null(0) - offset) >= at_least
+    return (
+        pl.when(same & over)
+        .then(pl.lit("score"))
+        .when(same)
+        .then(pl.lit("cluster"))
+        .when(over)
+        .then(pl.lit("cohesion split"))
+        .when(rule & would)
+        .then(pl.lit("household rule"))
+        .otherwise(pl.lit("score"))
+    )
 
 
 def _describe(keys: pl.DataFrame, labels: pl.Series, scored: pl.DataFrame) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -44,6 +44,13 @@ class Explanation:
     size_a: int
     cluster_b: int
     size_b: int
+    decided_by: str = (
+        "score"  # score | cluster | cohesion split | household rule | block skipped (key) | not a candidate
+    )
+    evidence: str = "built-in"  # the evidence the file was scored with: learned or built-in (why)
+    carried_by: dict[str, int] = field(default_factory=dict)  # field -> records carrying the shared value
+    household: bool = False  # the household rule withheld the shared home or office points
+    held: float = 0.0  # the points it withheld
 
 
 def _rid(found: Duplicates, row: int) -> int:
@@ -59,11 +66,12 @@ def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: in
     a, b = sorted((_rid(found, row_a), _rid(found, row_b)))
     scored = found.pairs.filter((pl.col("a") == a) & (pl.col("b") == b))
     via = scored.get_column("via")[0] if scored.height else None
-    if not scored.height:  # never proposed by blocking: score it now, to show what it would be
+    candidate = bool(scored.height)
+    if not candidate:  # never proposed by blocking: score it now, to show what it would be
         pair = pl.DataFrame(
             {"a": [a], "b": [b], "via": [None]}, schema={"a": pl.UInt32, "b": pl.UInt32, "via": pl.String}
         )
-        scored = score_pairs(found.keys, pair, dict(settings.weights))
+        scored = score_pairs(found.keys, pair, dict(settings.weights), found.table, found.offset)
     pair = scored.row(0, named=True)
     rec_a = found.keys.filter(pl.col(RID) == a).row(0, named=True)
     rec_b = found.keys.filter(pl.col(RID) == b).row(0, named=True)
@@ -74,6 +82,10 @@ def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: in
         decision = "match"
     else:
         decision = "review" if pair["score"] >= settings.review else "no_match"
+    if candidate:
+        reason = pair["decided_by"]
+    else:
+        reason = "cluster" if decision == "match" else _not_compared(found, settings, a, b)
     if rec_a[ROW] != row_a:  # show the records in the order asked
         rec_a, rec_b, ca, cb = rec_b, rec_a, cb, ca
     return Explanation(
@@ -90,4 +102,31 @@ def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: in
         size_a=ca[CLUSTER_SIZE],
         cluster_b=cb[CLUSTER_ID],
         size_b=cb[CLUSTER_SIZE],
+        decided_by=reason,
+        evidence=found.evidence,
+        carried_by={f: int(pair[c]) for f, c in _TF.items() if pair.get(c) is not None},
+        household=bool(pair.get("household")),
+        held=float(pair.get("held") or 0.0),
     )
+
+
+_TF = {"email": "tf_email", "phone": "tf_phone", "first_name": "tf_name", "last_name": "tf_name",
+       "street": "tf_street", "company": "tf_company", "tax_id": "tf_tax_id"}  # fmt: skip
+
+
+def _not_compared(found: Duplicates, settings: DedupeRules, a: int, b: int) -> str:
+    """Why blocking never proposed the pair: a shared key whose block was over ``max_block``, or no
+    shared key at all."""
+    from crmclean.dedupe.block import BLOCKING, _key_values
+
+    for name in settings.blocking:
+        if name not in BLOCKING:
+            continue
+        values = _key_values(found.keys, name)
+        mine = values.filter(pl.col(RID).is_in([a, b]))
+        shared = mine.group_by("k").agg(pl.col(RID).n_unique().alias("n")).filter(pl.col("n") == 2)
+        if shared.height:
+            size = values.filter(pl.col("k").is_in(shared.get_column("k").implode())).height
+            if size > settings.max_block:
+                return f"block skipped ({name}: {size:,} records share the value)"
+    return "not a candidate"

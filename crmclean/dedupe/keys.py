@@ -34,6 +34,8 @@ KEYS = (
     "first",
     "middle",
     "last",
+    "first_t",
+    "last_t",
     "name",
     "birth",
     "tax",
@@ -68,6 +70,62 @@ def name_key(s: pl.Series) -> pl.Series:
     def per_unique(u: pl.Series) -> pl.Series:
         latin = transliterate(u)
         return loose(latin).replace("", None)
+
+    return map_unique_series(s.cast(pl.String), per_unique).alias(s.name)
+
+
+def plain_key(s: pl.Series) -> pl.Series:
+    """Latin, folded, *not* loosened: a typo can move a loosening rule (``Phạm`` -> ``fam`` but
+    ``Pạhm`` -> ``pahm``; ``Назар`` -> ``nazar`` but ``Naar`` -> ``nar``), so names are compared on
+    the better of the loosened and the plain key."""
+    return map_unique_series(s.cast(pl.String), lambda u: transliterate(u).replace("", None)).alias(s.name)
+
+
+# --------------------------------------------------------------------------- cities
+
+#: Names of one city across scripts and habits (exonyms, abbreviations); each group meets on its first.
+CITY_ALIASES = (
+    ("Москва", "Moscow", "Moskau"),
+    ("Санкт-Петербург", "СПб", "Saint Petersburg", "St. Petersburg", "Петербург", "Питер"),
+    ("Нижний Новгород", "Н. Новгород", "Nizhny Novgorod"),
+    ("Київ", "Киев", "Kyiv", "Kiev"),
+    ("Харків", "Харьков", "Kharkiv", "Kharkov"),
+    ("Одеса", "Одесса", "Odesa", "Odessa"),
+    ("Львів", "Львов", "Lviv", "Lvov"),
+    ("Дніпро", "Днепр", "Dnipro", "Dnepr"),
+    ("Hồ Chí Minh", "TP.HCM", "HCM", "HCMC", "Sài Gòn", "Saigon", "Ho Chi Minh City"),
+    ("Hà Nội", "Hanoi", "Ha Noi"),
+    ("Belo Horizonte", "BH"),
+    ("Brasília", "Brasilia"),
+    ("New York", "NYC", "New York City"),
+    ("Los Angeles", "LA"),
+    ("San Francisco", "SF"),
+)
+# "г. Москва", "м. Київ", "TP. Hà Nội", "São Paulo - SP", "Ho Chi Minh City": the words around the name
+_CITY_AFFIXES = r"^(g|m|gorod|misto|tp|thanh fo|tinh) |( [a-z]{2}| citi| city)$"
+
+
+def _city_unique(u: pl.Series) -> pl.Series:
+    latin = loose(transliterate(u))
+    return latin.str.replace_all(_CITY_AFFIXES, "").str.replace_all(" ", "").replace("", None)
+
+
+@cache
+def _city_alias_map() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for group in CITY_ALIASES:
+        keys = _city_unique(pl.Series(group)).to_list()
+        out.update({k: keys[0] for k in keys if k and k != keys[0]})
+    return out
+
+
+def city_key(s: pl.Series) -> pl.Series:
+    """Latin, loosened, without the words around the name (``г.``, ``TP.``, `` - SP``) or spaces, and
+    exonyms mapped to one name: ``г. Москва`` and ``Moscow`` -> ``moskva``, ``TP.HCM`` and ``Hồ Chí
+    Minh`` -> ``hochiminh``, ``Ha Noi`` and ``Hanoi`` -> ``hanoi``."""
+
+    def per_unique(u: pl.Series) -> pl.Series:
+        return _city_unique(u).replace(_city_alias_map())
 
     return map_unique_series(s.cast(pl.String), per_unique).alias(s.name)
 
@@ -164,7 +222,9 @@ def _names(frame: pl.DataFrame, ctx: Context) -> dict[str, pl.Series]:
             for p in out:
                 column = out[p].clone()
                 out[p] = column.scatter(empty.arg_true(), split.get_column(f"{p}_name"))
-    return {p: name_key(s).alias(p) for p, s in out.items()}
+    keys = {p: name_key(s).alias(p) for p, s in out.items()}
+    keys |= {f"{p}_t": plain_key(out[p]).alias(f"{p}_t") for p in ("first", "last")}
+    return keys
 
 
 def _birth(frame: pl.DataFrame, ctx: Context) -> pl.Series:
@@ -215,7 +275,7 @@ def match_keys(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         "company": company_key(company).alias("company") if company is not None else _null(frame, "company"),
         "street": streets.get_column("street") if streets is not None else _null(frame, "street"),
         "house": streets.get_column("house") if streets is not None else _null(frame, "house"),
-        "city": name_key(city).alias("city") if city is not None else _null(frame, "city"),
+        "city": city_key(city).alias("city") if city is not None else _null(frame, "city"),
         "postal": _plain(_first(frame, ctx, "postal_code"), frame, "postal", min_len=3),
         "country": country_code(country).alias("country") if country is not None else _null(frame, "country"),
     }

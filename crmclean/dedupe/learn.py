@@ -12,13 +12,15 @@ are clean. The work is over distinct comparison patterns (hundreds), not pairs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
-from crmclean.dedupe.compare import EVIDENCE, FIELDS, OFFSET
+from crmclean.dedupe.compare import EVIDENCE, FIELDS, OFFSET, household_rule
 
 MAX_POINTS = 12.0
-ITERATIONS = 30
+ITERATIONS = 60
 
 
 def level_expr(field: str) -> pl.Expr:
@@ -35,12 +37,49 @@ def prior() -> dict[str, list[float]]:
     return {f: [p for _, p in EVIDENCE[f][0]] + [EVIDENCE[f][1]] for f in FIELDS}
 
 
+#: Below these, the file is too small to learn from: the built-in evidence is used.
+MIN_PAIRS = 400
+MIN_MATCHES = 40.0
+MAX_SHARE = 0.5
+
+
+@dataclass
+class Fit:
+    table: dict[str, list[float]]
+    offset: float
+    converged: bool
+    iterations: int
+    matches: float  # expected number of matching candidate pairs
+    pairs: int = 0
+
+    @property
+    def usable(self) -> bool:
+        # a file where most candidate pairs look like one customer is one the fit cannot separate
+        return self.converged and self.matches >= MIN_MATCHES and self.matches <= MAX_SHARE * self.pairs
+
+
 def fit(sims: pl.DataFrame, weights: dict[str, float]) -> tuple[dict[str, list[float]], float]:
     """Evidence per field level and the offset (minus the log2 prior odds of a match)."""
+    out = fit_em(sims, weights, min_pairs=0)
+    return out.table, out.offset
+
+
+def fit_em(sims: pl.DataFrame, weights: dict[str, float], min_pairs: int = MIN_PAIRS) -> Fit:
+    """EM over the comparison patterns. Pairs the household rule decides (``household``, see
+    :func:`crmclean.dedupe.compare.household_rule`) are held fixed as non-matches: they teach what a
+    household shares, and never that sharing a phone makes one person."""
     table = prior()
-    patterns = sims.select([level_expr(f) for f in FIELDS]).group_by(FIELDS).len()
-    if patterns.height < 2:
-        return table, OFFSET
+    rule = pl.col("household") if "household" in sims.columns else household_rule()
+    if "tf_email" not in sims.columns:
+        rule = pl.lit(False)
+    patterns = (
+        sims.select(*[level_expr(f) for f in FIELDS], rule.fill_null(False).alias("_held"))
+        .group_by([*FIELDS, "_held"])
+        .len()
+    )
+    if patterns.height < 2 or sims.height < min_pairs:
+        return Fit(table, OFFSET, False, 0, 0.0)
+    held = patterns.get_column("_held").to_numpy().astype(bool)
     counts = patterns.get_column("len").to_numpy().astype(float)
     levels = {f: patterns.get_column(f).to_numpy() for f in FIELDS}  # float with nan for missing
     present = {f: ~np.isnan(levels[f].astype(float)) for f in FIELDS}
@@ -53,9 +92,10 @@ def fit(sims: pl.DataFrame, weights: dict[str, float]) -> tuple[dict[str, list[f
             total += np.where(present[f], np.asarray(points[f])[idx[f]] * weights.get(f, 1.0), 0.0)
         return total
 
-    g = 1.0 / (1.0 + np.exp2(-logit(table, OFFSET)))
+    g = np.where(held, 0.0, 1.0 / (1.0 + np.exp2(-logit(table, OFFSET))))
     offset = OFFSET
-    for _ in range(ITERATIONS):
+    converged, done = False, 0
+    for done in range(1, ITERATIONS + 1):  # noqa: B007
         share = float((g * counts).sum() / counts.sum())
         share = min(max(share, 1e-6), 1 - 1e-6)
         learned = {}
@@ -66,9 +106,11 @@ def fit(sims: pl.DataFrame, weights: dict[str, float]) -> tuple[dict[str, list[f
             u = np.bincount(idx[f][on], weights=((1 - g) * counts)[on], minlength=n) + 0.5
             learned[f] = list(np.clip(np.log2((m / m.sum()) / (u / u.sum())), -MAX_POINTS, MAX_POINTS))
         offset = -float(np.log2(share / (1 - share)))
-        g_new = 1.0 / (1.0 + np.exp2(-logit(learned, offset)))
+        g_new = np.where(held, 0.0, 1.0 / (1.0 + np.exp2(-logit(learned, offset))))
         table = learned
-        if np.max(np.abs(g_new - g)) < 1e-6:
+        if np.max(np.abs(g_new - g)) < 1e-4:
+            converged = True
             break
         g = g_new
-    return table, offset
+    matches = float((g * counts).sum())
+    return Fit(table, offset, converged and bool(np.isfinite(offset)), done, matches, int(counts.sum()))

@@ -44,6 +44,7 @@ def pair_rows(found: Duplicates, review: float, n_existing: int | None = None) -
         pl.col("total").round(2),
         pl.col("score").round(4),
         "decision",
+        "decided_by",
     )
 
 
@@ -54,7 +55,7 @@ def review_rows(found: Duplicates, tables: tuple[Table, ...]) -> pl.DataFrame:
     ).with_row_index(RID)
     stacked = stacked.with_columns(pl.col(RID).cast(pl.UInt32))
     rows = _rows(found)
-    pairs = found.pairs.filter(pl.col("decision") == "review").select("a", "b", "score")
+    pairs = found.pairs.filter(pl.col("decision") == "review").select("a", "b", "score", "decided_by")
     data = [c for c in stacked.columns if c != RID]
     out = (
         pairs.join(rows.rename({RID: "a", ROW: "row_a"}), on="a")
@@ -64,7 +65,7 @@ def review_rows(found: Duplicates, tables: tuple[Table, ...]) -> pl.DataFrame:
         .sort("score", "a", "b", descending=[True, False, False])
     )
     side_by_side = [name for c in data for name in (f"{c}_a", f"{c}_b")]
-    return out.select("row_a", "row_b", pl.col("score").round(4), *side_by_side)
+    return out.select("row_a", "row_b", pl.col("score").round(4), "decided_by", *side_by_side)
 
 
 def matched_on(found: Duplicates) -> pl.DataFrame:
@@ -111,6 +112,7 @@ def summary(found: Duplicates, records: int, linked: pl.DataFrame | None = None)
         "duplicate_records": duplicates,
         "duplicate_share": round(duplicates / records, 6) if records else 0.0,
         "pairs_compared": found.compared,
+        "evidence": found.evidence,
         "skipped_blocks": found.blocking.skipped_blocks,
         "largest_block": found.blocking.largest_block,
         "size_distribution": {int(s): int(n) for s, n in sizes.iter_rows()},

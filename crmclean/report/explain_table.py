@@ -60,6 +60,7 @@ def print_explanation(
     console.print(
         f"total {result.total:+.1f} points -> score {result.score:.3f} "
         f"(match >= {settings.match}, review >= {settings.review}): {verdict[result.decision]}"
+        f" · decided by {result.decided_by} · evidence {result.evidence}"
     )
     console.print(
         f"candidate pair: {'yes, blocked on ' + result.via if result.via else 'no (no shared blocking key)'}"

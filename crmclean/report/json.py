@@ -123,6 +123,9 @@ class DuplicatesDoc(_Doc):
     pairs_compared: int
     size_distribution: list[SizeDoc] = Field(description="By size, ascending.")
     largest: list[ClusterDoc] = Field(description="Largest clusters first.")
+    evidence: str = Field(
+        description="learned: match weights fitted to this file (EM); built-in (and why): the fixed ones."
+    )
 
 
 class DnsDoc(_Doc):
@@ -272,6 +275,7 @@ def duplicates_doc(dup: Duplicates) -> DuplicatesDoc:
         pairs_compared=dup.pairs_compared,
         size_distribution=[SizeDoc(size=s, clusters=n) for s, n in sorted(dup.size_distribution.items())],
         largest=[ClusterDoc(**vars(c)) for c in dup.largest],
+        evidence=dup.evidence,
     )
 
 

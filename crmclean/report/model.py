@@ -74,6 +74,7 @@ class Duplicates:
     pairs_compared: int
     largest: list[ClusterView]
     size_distribution: dict[int, int]  # size -> number of clusters
+    evidence: str = "built-in"  # "learned" (weights fitted to this file by EM) or "built-in (why)"
 
     @property
     def share(self) -> float:
@@ -252,7 +253,8 @@ class Report:
             rows.append(
                 (
                     "duplicates found",
-                    f"{dup.duplicate_records:,} in {dup.clusters:,} clusters ({pct(dup.share)})",
+                    f"{dup.duplicate_records:,} in {dup.clusters:,} clusters ({pct(dup.share)}; "
+                    f"{dup.evidence} evidence)",
                 )
             )
         rows.append(("quality (cells ready)", f"{pct(self.quality.before)} → {pct(self.quality.after)}"))

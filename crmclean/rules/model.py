@@ -367,12 +367,13 @@ class DedupeRules(Strict):
         description="Keys whose shared values make two records a candidate pair; only candidates are "
         "compared. Default: all of them.",
     )
-    learn: bool = Field(
-        False,
-        description="Fit the evidence to this file (Fellegi-Sunter weights by EM over the candidate pairs) "
-        "instead of the built-in evidence. Suits registers whose errors are random (typos, replaced "
-        "values); on CRM exports where households and colleagues share phones and addresses the "
-        "built-in evidence keeps them apart better.",
+    learn: bool | None = Field(
+        None,
+        description="Fit the evidence to this file (Fellegi-Sunter weights by EM over the candidate pairs). "
+        "Default (unset): fit, and fall back to the built-in evidence when the file is too small or the "
+        "fit does not converge; `true`: always fit; `false`: always the built-in evidence. Either way the "
+        "household rule holds: a different first name at a shared phone, address or company is not one "
+        "person unless a birth date, tax id or personal e-mail agrees.",
     )
     max_block: int = Field(
         100, ge=2, description="Blocks with more records than this are skipped (a key too common to tell)."
