@@ -71,6 +71,7 @@ def make_context(table: Table, loaded: LoadedRules) -> tuple[list[RoleGuess], Co
         ctx.column(name, "`columns:`")
     guesses = detect_roles(table.frame, table.columns, dict(rules.columns))
     ctx.roles = role_map(guesses)
+    ctx.infer_regions(table.frame)  # the file's region for rows without a country (crmclean.region)
     return guesses, ctx
 
 
