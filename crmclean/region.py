@@ -14,8 +14,9 @@ country. A row's own country column always decides. Where it is empty, ``setting
    - ``postal_code``: Brazilian CEP ``00000-000``, a UK postcode, US ZIP+4, or a 5-digit ZIP on an
      address with an English street type (``Street``, ``Ave``...);
    - ``script``: letters only one language uses in the name, city, street and company cells
-     (Vietnamese ``ơ ư ạ ế ...``: VN; Ukrainian ``і ї є ґ``: UA; Russian ``ы э ъ ё``: RU) and street
-     words (``вул.``: UA, ``ул.``: RU, ``Rua``/``Av.``: BR).
+     (Vietnamese ``ă đ ơ ư ạ ế ...``, not the ``â ê ô`` Portuguese shares: VN; Ukrainian
+     ``і ї є ґ``: UA; Russian ``ы э ъ ё``: RU) and street words (``вул.``: UA, ``ул.``: RU,
+     ``Rua``/``Av.``: BR).
 
    A row's region is the one region its signals name when they all agree, and the row has no
    Cyrillic text if the region does not write Cyrillic. Any disagreement: no row region.
@@ -57,7 +58,7 @@ _GENERIC_CCTLDS = frozenset("io co me tv ai ly fm cc ws to nu gg la sh ac vc ms"
 _MAIL_PROVIDERS = {"ukr.net": "UA", "i.ua": "UA", "meta.ua": "UA", "bigmir.net": "UA"}
 _EU_VAT = "AT BE BG CY CZ DE DK EE ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
 
-_VN_LETTERS = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+_VN_LETTERS = "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
 _UA_LETTERS = "іїєґ"
 _RU_LETTERS = "ыэъё"
 _EN_STREET = r"(?i)\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl)\b"

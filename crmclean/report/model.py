@@ -185,6 +185,7 @@ class Report:
     gate: GateResult = field(default_factory=lambda: GateResult("pass"))
     values_masked: bool = True
     generator: str = f"crmclean {__version__}"
+    region: dict[str, Any] | None = None  # crmclean.region.RegionInference.as_dict(): rows without a country
 
     @property
     def verdict(self) -> str:
@@ -215,6 +216,8 @@ class Report:
                 )
             )
         rows.append(("quality (cells ready)", f"{pct(self.quality.before)} → {pct(self.quality.after)}"))
+        if self.region is not None and self.region.get("rows_without_country"):
+            rows.append(("region of rows without a country", self.region["summary"]))
         return rows
 
     @property
@@ -269,6 +272,7 @@ def build_report(
         cells_changed=prepared.changes.select(ROW, "column").unique().height,
         duplicates=duplicates,
         values_masked=not show_values,
+        region=None if prepared.ctx.region_info is None else prepared.ctx.region_info.as_dict(),
     )
     report.gate = evaluate_gate(report, gate, baseline)
     return report

@@ -289,3 +289,16 @@ def test_tax_ids_without_country_are_checked_by_shape_or_reported_unchecked(tmp_
     assert by_row[1][0] == "error" and by_row[2][0] == "error"  # CPF shape: checked, invalid
     assert by_row[3][0] == "warning" and by_row[3][1].startswith("tax id not checked")
     assert v.prepared.ctx.region_info.region is None
+
+
+def test_report_json_shows_the_region() -> None:
+    import json
+
+    from crmclean.report.json import render_json
+    from crmclean.report.model import build_report
+
+    _, v = _run("vn_contacts.tsv")
+    report = build_report(v)
+    doc = json.loads(render_json(report))
+    assert doc["region"]["region"] == "VN" and doc["region"]["rows_used"] == 6
+    assert ("region of rows without a country", doc["region"]["summary"]) in report.summary_rows()
