@@ -251,6 +251,9 @@ def evidence_frame(
 ) -> pl.DataFrame:
     """One row per row of ``frame``: each signal's region (or null), ``cyrillic``, and ``row``: the
     region the row's own evidence names (null when it names none, or more than one)."""
+    text = [c for c, t in frame.schema.items() if c in roles and t != pl.String]
+    if text:  # all-empty columns (dtype Null) and the like: the signals read strings
+        frame = frame.with_columns(pl.col(c).cast(pl.String) for c in text)
     columns = frame.columns
     street = _first(roles, columns, "street")
     script, cyrillic = _script_signal(_all(roles, columns, TEXT_ROLES), street)

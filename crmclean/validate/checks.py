@@ -119,7 +119,8 @@ def _no_region_message(ctx: Context) -> str:
     info = ctx.region_info
     if info is None:
         return f"invalid phone: {NO_REGION_REASON}; add the row's country, or set settings.default_region"
-    why = "evidence is mixed (" + info._shares() + ")" if info.candidates else "no evidence in the file"
+    # no shares here: a streaming run decides on a sample, and its findings must equal the eager run's
+    why = "evidence is mixed, see the report's region" if info.candidates else "no evidence in the file"
     return (
         "invalid phone: no region: national number without +country, the row has no country and "
         f"the file's region is not clear ({why}); {info.fix_hint()}"
