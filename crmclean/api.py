@@ -30,6 +30,7 @@ from crmclean.errors import UsageError
 from crmclean.io.read import ROW, ReadOptions, Table, read_table
 from crmclean.mask import mask_value
 from crmclean.profile import Profile, profile_table
+from crmclean.region import with_region
 from crmclean.report.baseline import Baseline, load_baseline
 from crmclean.report.formats import render
 from crmclean.report.model import ClusterView, Duplicates, Report, build_report
@@ -72,10 +73,20 @@ def _table_from_frame(frame: pl.DataFrame) -> Table:
     return Table(frame=data, name="<DataFrame>", format="dataframe")
 
 
-def load_rules(source: RulesSource = None, *, check_dns: bool | None = None) -> LoadedRules:
+def load_rules(
+    source: RulesSource = None, *, check_dns: bool | None = None, region: str | None = None
+) -> LoadedRules:
     """Load rules (see the module docstring for what ``source`` may be); ``check_dns`` overrides
-    ``settings.check_dns``."""
+    ``settings.check_dns``, ``region`` (an ISO code such as ``"BR"``) ``settings.default_region``: the
+    country of rows that name none, over what the file's own evidence suggests."""
     loaded = rules_load.load_rules(source)
+    if region is not None:
+        try:
+            loaded = with_region(loaded, region)
+        except ValueError as err:
+            raise UsageError(
+                f"--region {region!r}: {err}", hint="an ISO 3166 code such as BR, RU, VN, US"
+            ) from None
     if check_dns is not None and check_dns != loaded.rules.settings.check_dns:
         loaded = LoadedRules(loaded.rules.model_copy(deep=True), loaded.path, loaded.base)
         loaded.rules.settings.check_dns = check_dns
@@ -391,10 +402,11 @@ def validate(
     *,
     report: ReportOptions | None = None,
     check_dns: bool | None = None,
+    region: str | None = None,
     options: ReadOptions | None = None,
 ) -> Validation:
     """Fill, normalize and check ``source`` against ``rules``; nothing is written."""
-    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns)
+    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
     return Validation(table, loaded, report or ReportOptions(), pipeline.check_table(table, loaded))
 
 
@@ -404,18 +416,25 @@ def clean(
     *,
     report: ReportOptions | None = None,
     check_dns: bool | None = None,
+    region: str | None = None,
     options: ReadOptions | None = None,
 ) -> Cleaning:
     """Validate, then split the rows: ``cleaned`` (filled, normalized) and ``rejected`` (with reasons)."""
-    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns)
+    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
     cleaned = pipeline.clean(table, loaded)
     return Cleaning(table, loaded, report or ReportOptions(), cleaned.validated, cleaned_result=cleaned)
 
 
-def dedupe(source: Source, rules: RulesSource = None, *, options: ReadOptions | None = None) -> Deduplication:
+def dedupe(
+    source: Source,
+    rules: RulesSource = None,
+    *,
+    region: str | None = None,
+    options: ReadOptions | None = None,
+) -> Deduplication:
     """Cluster probable duplicate customers (zero-config from the detected roles; tuned under
     ``dedupe:`` in the rules)."""
-    table, loaded = read(source, options), load_rules(rules)
+    table, loaded = read(source, options), load_rules(rules, region=region)
     return Deduplication(table, loaded, pipeline.dedupe(table, loaded))
 
 
@@ -478,12 +497,13 @@ def run(
     *,
     report: ReportOptions | None = None,
     check_dns: bool | None = None,
+    region: str | None = None,
     options: ReadOptions | None = None,
     progress: Callable[[str], object] = pipeline.print_nothing,
 ) -> RunResult:
     """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
     ``progress(step)`` is told when each step starts."""
-    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns)
+    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
     ran = pipeline.run(table, loaded, progress=progress)
     return RunResult(
         table,

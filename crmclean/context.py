@@ -14,6 +14,7 @@ import polars as pl
 from crmclean.errors import RulesError
 from crmclean.normalize.email import DomainBook
 from crmclean.normalize.phonebook import PhoneBook
+from crmclean.region import RegionInference
 from crmclean.rules.model import Condition, Settings
 
 
@@ -25,14 +26,59 @@ class Context:
     rules_file: str | None = None
     phones: PhoneBook = field(default_factory=PhoneBook)  # one phonenumbers parse per value per run
     domains: DomainBook = field(default_factory=DomainBook)  # one DNS lookup per domain per run
+    # region inference (crmclean.region): what rows without a country get, and from what evidence
+    region_info: RegionInference | None = None
+    _inferred: pl.DataFrame | None = field(default=None, repr=False)  # _row -> inferred region
 
     def parse_phones(
-        self, values: pl.Series, frame: pl.DataFrame, *, with_region: bool = True
+        self,
+        values: pl.Series,
+        frame: pl.DataFrame,
+        *,
+        with_region: bool = True,
+        allow_vanity: bool | None = None,
     ) -> pl.DataFrame:
         """phonenumbers' verdict for ``values`` (a column of ``frame``), region per row from the
-        country column; without the region, only the default region applies."""
+        country column, else the default or inferred region; without the region, only
+        settings.default_region applies (never an inferred one). Letters make a number invalid
+        unless ``allow_vanity`` (default: settings.allow_vanity)."""
         region = self.region(frame) if with_region else None
+        vanity = self.settings.allow_vanity if allow_vanity is None else allow_vanity
+        if vanity:
+            return self.phones.parse_raw(values, region, self.settings.default_region)
         return self.phones.parse(values, region, self.settings.default_region)
+
+    def infer_regions(self, frame: pl.DataFrame) -> RegionInference:
+        """Decide the file's region from ``frame`` (the file as read, or a sample of it)."""
+        from crmclean.region import infer_region
+
+        self.region_info, _ = infer_region(frame, self.roles, self.settings.default_region, self.phones)
+        return self.region_info
+
+    def inferred_regions(self, frame: pl.DataFrame) -> pl.Series:
+        """Per row of ``frame``: the region inferred for it (null: none, or the row has a country)."""
+        from crmclean.io.read import ROW
+        from crmclean.region import explicit_country, row_regions
+
+        if self.region_info is None:
+            self.infer_regions(frame)
+        info = self.region_info
+        assert info is not None
+        if ROW not in frame.columns:
+            return row_regions(frame, self.roles, info, self.phones)
+        rows = frame.select(ROW)
+        known = self._inferred
+        missing = rows if known is None else rows.join(known, on=ROW, how="anti")
+        if missing.height:  # evidence read once per row, whatever stage asks
+            subset = frame.join(missing, on=ROW, how="semi")
+            fresh = subset.select(ROW).with_columns(
+                row_regions(subset, self.roles, info, self.phones).alias("_region")
+            )
+            self._inferred = fresh if known is None else pl.concat([known, fresh])
+        if self._inferred is None:  # no rows asked yet (an empty frame)
+            return pl.Series("region", [], dtype=pl.String)
+        out = rows.join(self._inferred, on=ROW, how="left", maintain_order="left").get_column("_region")
+        return out.set(explicit_country(frame, self.roles).is_not_null(), None).alias("region")
 
     @property
     def today(self) -> date:
@@ -98,17 +144,32 @@ class Context:
 
     def region(self, frame: pl.DataFrame) -> pl.Series | None:
         """Per-row region for phones, postal codes, dates and tax ids: the country column as ISO
-        code, the default region where that is empty; None when there is neither."""
+        code; where that is empty, settings.default_region, else the inferred region (the row's
+        own evidence, else the file's: see crmclean.region); None when no row has any."""
         country = self.first_of("country")
         default = self.settings.default_region
-        if country is None:
-            return None if default is None else pl.repeat(default, frame.height, dtype=pl.String, eager=True)
+        if country is None and default is not None:
+            return pl.repeat(default, frame.height, dtype=pl.String, eager=True)
         from crmclean.normalize.country import country_code
 
-        codes = country_code(frame.get_column(country))
-        if self.settings.default_region:
-            codes = codes.fill_null(self.settings.default_region)
-        return codes
+        codes = (
+            country_code(frame.get_column(country))
+            if country is not None
+            else pl.Series([None] * frame.height, dtype=pl.String)
+        )
+        if default:
+            return codes.fill_null(default)
+        codes = codes.fill_null(self.inferred_regions(frame))
+        return None if codes.null_count() == codes.len() else codes
+
+    def explicit_region(self, frame: pl.DataFrame) -> pl.Series | None:
+        """The row's own country as ISO code (no default, no inference); None without a column."""
+        country = self.first_of("country")
+        if country is None:
+            return None
+        from crmclean.normalize.country import country_code
+
+        return country_code(frame.get_column(country))
 
 
 def _role_names() -> set[str]:

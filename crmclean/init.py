@@ -15,16 +15,20 @@ def _quote(text: str) -> str:
     return yaml.safe_dump(text, allow_unicode=True, default_style=None).strip().removesuffix("...").strip()
 
 
-def _default_region(table: Table, roles: dict[str, str]) -> str | None:
-    from crmclean.normalize.country import country_code
+def _default_region(table: Table, roles: dict[str, str]) -> str:
+    """The ``default_region`` line: the region inferred from the file (crmclean.region), or a
+    commented-out line saying why none was inferred. Never a fixed guess."""
+    from crmclean.region import infer_region
 
-    country = next((c for c, r in roles.items() if r == "country"), None)
-    if country is None:
-        return None
-    codes = country_code(table.frame.get_column(country)).drop_nulls()
-    if codes.len() == 0:
-        return None
-    return str(codes.mode().sort().first())
+    info, _ = infer_region(table.frame, roles)
+    if info.region:
+        signals = ", ".join(s for s, counts in info.evidence.items() if counts.get(info.region))
+        why = f"inferred: {info.share:.0%} of {info.votes} rows with evidence ({signals})"
+        return f"  default_region: {info.region}   # phones written without +country; {why}"
+    if info.candidates:
+        shares = ", ".join(f"{c} {s:.0%}" for c, s in info.candidates[:4])
+        return f"  # default_region: {info.candidates[0][0]}   # not inferred: evidence is mixed ({shares})"
+    return "  # default_region: XX   # not inferred: no evidence of a country in the file"
 
 
 def starter_rules(table: Table) -> str:
@@ -37,12 +41,7 @@ def starter_rules(table: Table) -> str:
         "",
         "settings:",
     ]
-    region = _default_region(table, roles)
-    lines.append(
-        f"  default_region: {region}   # phones written without +country"
-        if region
-        else "  # default_region: RU"
-    )
+    lines.append(_default_region(table, roles))
     order = "auto"
     for column, role in roles.items():
         if role in DATE_ROLES:

@@ -22,10 +22,10 @@ from crmclean.dedupe.merge import Golden, golden_records
 from crmclean.errors import CrmcleanError, ExitCode
 from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, Table
-from crmclean.normalize.steps import STEPS
 from crmclean.rules.load import LoadedRules
 from crmclean.rules.model import NormalizeRule
 from crmclean.schema import RoleGuess, detect_roles, role_map
+from crmclean.steps import STEPS
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
@@ -71,6 +71,7 @@ def make_context(table: Table, loaded: LoadedRules) -> tuple[list[RoleGuess], Co
         ctx.column(name, "`columns:`")
     guesses = detect_roles(table.frame, table.columns, dict(rules.columns))
     ctx.roles = role_map(guesses)
+    ctx.infer_regions(table.frame)  # the file's region for rows without a country (crmclean.region)
     return guesses, ctx
 
 

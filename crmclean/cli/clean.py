@@ -44,6 +44,7 @@ def clean_command(
     ),
     findings: str | None = options.FindingsOption,
     check_dns: bool = options.CheckDns,
+    region: str | None = options.RegionOption,
     *,
     read: ReadOptions,
     write: WriteFlags,
@@ -65,7 +66,7 @@ def clean_command(
     outputs = {"--output": output, "--rejects": rejects, "--changes": changes, "--findings": findings}
     options.one_stdout(**{f"{name} -": target == "-" for name, target in outputs.items()})
     check_distinct_outputs([*outputs.values(), report.report_file, report.save_baseline])
-    loaded = api.load_rules(rules, check_dns=check_dns or None)
+    loaded = api.load_rules(rules, check_dns=check_dns or None, region=region)
     check_report_targets(report, [file])
     kwargs = write.kwargs([file])
     stderr = terminal_console(stderr=True)

@@ -56,6 +56,7 @@ def dedupe_command(
         help="Summary on stderr (human) or JSON on stdout (the `duplicates` object of report.json).",
     ),
     quiet: bool = options.Quiet,
+    region: str | None = options.RegionOption,
     *,
     read: ReadOptions,
     write: WriteFlags,
@@ -82,10 +83,10 @@ def dedupe_command(
     kwargs = write.kwargs([file] if against is None else [file, against])
     result: api.Deduplication | api.Linkage
     if against is not None:
-        result = api.link(file, against, rules, options=read)
+        result = api.link(file, against, api.load_rules(rules, region=region), options=read)
         write_table(result.annotated, output, **kwargs)
     else:
-        result = api.dedupe(file, rules, options=read)
+        result = api.dedupe(file, rules, region=region, options=read)
         write_table(result.clusters, output, **kwargs)
         if golden:
             write_table(result.golden, golden, **kwargs)

@@ -56,6 +56,12 @@ RulesOption = typer.Option(
 CheckDns = typer.Option(
     False, "--check-dns", help="Also check that email domains exist (needs network; slow)."
 )
+RegionOption = typer.Option(
+    None,
+    "--region",
+    help="Country (ISO code: BR, RU, VN, US...) of rows that name none, over what the file's own evidence "
+    "suggests (settings.default_region).",
+)
 FindingsOption = typer.Option(
     None, "--findings", help="Write every finding (_row, column, rule, severity, value, message) here."
 )

@@ -34,6 +34,7 @@ def run_command(
     rules: str | None = options.RulesOption,
     out_format: OutFormat = typer.Option(OutFormat.csv, "--out-format", help="Format of the data outputs."),
     check_dns: bool = options.CheckDns,
+    region: str | None = options.RegionOption,
     *,
     read: ReadOptions,
     write: WriteFlags,
@@ -49,7 +50,7 @@ def run_command(
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out-dir {out_dir!r} is a file, not a folder")
-    loaded = api.load_rules(rules, check_dns=check_dns or None)
+    loaded = api.load_rules(rules, check_dns=check_dns or None, region=region)
     check_report_targets(report, [file])
     status_console = terminal_console(stderr=True)
     live = status_console.is_terminal and not report.quiet  # a spinner only for a person watching

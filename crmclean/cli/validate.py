@@ -19,6 +19,7 @@ def validate_command(
     rules: str | None = options.RulesOption,
     findings: str | None = options.FindingsOption,
     check_dns: bool = options.CheckDns,
+    region: str | None = options.RegionOption,
     *,
     read: ReadOptions,
     report: ReportFlags,
@@ -28,7 +29,7 @@ def validate_command(
     Without a gate (a `gate:` section in the rules, or --gate-fail/--gate-warn), any error finding fails.
     See docs/report.md for the formats, the gate and baselines.
     """
-    loaded = api.load_rules(rules, check_dns=check_dns or None)
+    loaded = api.load_rules(rules, check_dns=check_dns or None, region=region)
     check_report_targets(report, [file])
     check_distinct_outputs([findings, report.report_file, report.save_baseline])
     machine = report.fmt not in (None, ReportFormat.human) and not report.report_file

@@ -23,8 +23,8 @@ from crmclean.normalize.country import country_code
 from crmclean.normalize.email import email_key
 from crmclean.normalize.names import split_full_name
 from crmclean.normalize.phone import key_from_parsed
-from crmclean.normalize.steps import parse_dates_for_rows
 from crmclean.normalize.text import map_unique_series, transliterate
+from crmclean.steps import parse_dates_for_rows
 
 #: Key columns, in the order explain shows them.
 KEYS = (

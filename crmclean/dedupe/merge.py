@@ -26,8 +26,8 @@ import polars as pl
 from crmclean.context import Context
 from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE
 from crmclean.io.read import ROW
-from crmclean.normalize.steps import parse_dates_for_rows
 from crmclean.rules.model import DedupeRules
+from crmclean.steps import parse_dates_for_rows
 
 SOURCE_ROWS = "source_rows"
 ROLE_DEFAULTS = {

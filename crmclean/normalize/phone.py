@@ -11,12 +11,18 @@ Region per row: ISO 3166-1 alpha-2 (case and surrounding blanks ignored, ``UK`` 
 blank or unknown code falls back to ``default_region``.
 
 Leniency, on top of libphonenumber's own (national prefixes such as the Russian trunk ``8``,
-the country code without ``+``, e.g. ``79123456789`` with region RU):
+the region's own country code without ``+``, e.g. ``79123456789`` with region RU): ``00`` +
+country code is read as ``+`` when the region's own reading is not valid.
 
-- ``00`` + country code is read as ``+`` when the region's own reading is not valid;
-- 11 or more digits that form a valid number once a ``+`` is put in front (``380441234567``,
-  ``5511987654321``) are taken as international when the region's reading is not valid, or when
-  there is no region at all.
+A number without ``+``, ``00`` or the region's international prefix is **never** given a calling
+code from its own digits: ``(81) 96928-4025`` with no region stays unresolved (``no region``), it
+does not become a Japanese number, and ``5511987654321`` read with region RU is not turned into a
+Brazilian one.
+
+Letters are a defect: libphonenumber reads keypad letters as digits (``+79123456ABC`` ->
+``+79123456222``) and drops a letter O typed for zero. Unless ``allow_vanity`` is set, a value with
+letters (outside an extension marker such as ``ext. 12``, ``x123``, ``доб. 45``, ``ramal 21``) is
+not valid, reason ``LETTERS_REASON``; the check is vectorized.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ SUPPORTED_REGIONS: frozenset[str] = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _REGION_ALIASES = {"UK": "GB"}
 
 NO_REGION_REASON = "no region: number lacks + and no default region"
+LETTERS_REASON = "letters in the number (vanity numbers need allow_vanity: true)"
 
 _TYPE_NAMES: dict[int, str] = {
     PhoneNumberType.FIXED_LINE: "fixed_line",
@@ -86,6 +93,37 @@ Result = tuple[str | None, str | None, bool, bool, str | None, str | None, str |
 _WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
 _PUNCT_ONLY = r"^[\s0-9()+\-.\u2010-\u2015\u2212]+$"
 _EXT_WORDS = r"(?i)(?:^|[\s,;])(?:вн|внутр|доп|добавочный|ramal|máy lẻ|nhánh)\.?\s*:?\s*(\d{1,7})\s*$"
+# Any extension marker at the end (libphonenumber's own ``ext``/``x``/``#``/``доб`` and the words
+# above): what is left before it must be free of letters.
+_EXT_TAIL = (
+    r"(?i)(?:[\s,;]*(?:ext(?:ension)?|доб(?:авочный)?|вн(?:утр)?|доп|ramal|máy lẻ|nhánh|x)\.?\s*:?\s*"
+    r"|\s*#\s*)\d{1,7}\s*$"
+)
+
+
+def letters_expr(e: pl.Expr) -> pl.Expr:
+    """True for a value with digits and letters outside a trailing extension marker."""
+    body = e.str.normalize("NFC").str.replace(_EXT_TAIL, "")
+    return (body.str.contains(r"\p{L}") & e.str.contains(r"[0-9]")).fill_null(False)
+
+
+def mark_letters(s: pl.Series, parsed: pl.DataFrame, allow_vanity: bool = False) -> pl.DataFrame:
+    """``parsed`` (a :func:`parse_phones` result for ``s``) with numbers holding letters made
+    invalid, unless ``allow_vanity``."""
+    if allow_vanity:
+        return parsed
+    bad = s.cast(pl.String).to_frame("v").select(letters_expr(pl.col("v"))).to_series()
+    if not bad.any():
+        return parsed
+    keep = ~bad
+    return parsed.with_columns(
+        pl.when(keep).then(pl.col(c)).otherwise(None).alias(c)
+        for c in ("e164", "region", "number_type", "extension")
+    ).with_columns(
+        valid=pl.when(keep).then(pl.col("valid")).otherwise(False),
+        possible=pl.when(keep).then(pl.col("possible")).otherwise(False),
+        reason=pl.when(keep).then(pl.col("reason")).otherwise(pl.lit(LETTERS_REASON)),
+    )
 
 
 def _canonical(e: pl.Expr) -> pl.Expr:
@@ -166,16 +204,12 @@ def _parse_pair_inner(text: str, region: str | None) -> Result:
             error = _PARSE_REASONS.get(exc.error_type, "not a number")
     if first is not None and first[2]:
         return first
-    # Leniency: "00" international prefix, or a country code written without "+".
+    # Leniency: "00" international prefix. Never "+" put before bare digits: that would give a
+    # national number (Recife's "(81) 9...") the calling code its digits happen to start with (JP).
     if not stripped.startswith(("+", "\uff0b")):
         n_digits = sum(ch.isdigit() for ch in stripped)
-        alt_text = None
         if stripped.startswith("00") and n_digits > 4:
-            alt_text = "+" + stripped[2:]
-        elif n_digits >= 11:
-            alt_text = "+" + stripped
-        if alt_text is not None:
-            alt = _try_parse(alt_text, None)
+            alt = _try_parse("+" + stripped[2:], None)
             if alt is not None:
                 described = _describe(alt)
                 if described[2]:
@@ -208,6 +242,7 @@ def parse_phones(
     s: pl.Series,
     region: pl.Series | str | None = None,
     default_region: str | None = None,
+    allow_vanity: bool = False,
 ) -> pl.DataFrame:
     """Parse phone numbers; one row out per row in.
 
@@ -218,7 +253,8 @@ def parse_phones(
     numbers only), ``reason`` (why not valid: ``too short``, ``too long``, ``invalid length``,
     ``invalid country code``, ``not a number``, ``invalid number``,
     ``local number only: area code missing`` or
-    ``no region: number lacks + and no default region``) and ``extension``.
+    ``no region: number lacks + and no default region`` or, unless ``allow_vanity``,
+    ``LETTERS_REASON`` for a value with letters) and ``extension``.
 
     Null input gives nulls in every column. ``region`` is a per-row Series of ISO codes or one
     code for all rows; ``default_region`` fills blanks and unknown codes (and must itself be a
@@ -236,20 +272,21 @@ def parse_phones(
         schema={"cv": pl.String, "r": pl.String, **_SCHEMA},
     )
     lookup = raw_pairs.join(parsed, on=["cv", "r"], how="left").drop("cv")
-    return join_back(keys, lookup, ["v", "r"])
+    return mark_letters(s, join_back(keys, lookup, ["v", "r"]), allow_vanity)
 
 
 def normalize_phone(
     s: pl.Series,
     region: pl.Series | str | None = None,
     default_region: str | None = None,
+    allow_vanity: bool = False,
 ) -> pl.Series:
     """E.164 for valid numbers (``+79123456789``), else the value unchanged. Idempotent.
 
     An extension is kept after the number, libphonenumber style: ``+16502530000 ext. 123``.
     """
     s = s.cast(pl.String)
-    parsed = parse_phones(s, region, default_region)
+    parsed = parse_phones(s, region, default_region, allow_vanity)
     e164 = parsed["e164"]
     with_ext = (
         pl.when(parsed["extension"].is_not_null())

@@ -35,6 +35,22 @@ class SourceDoc(_Doc):
     delimiter: str | None = Field(description="CSV delimiter.")
 
 
+class RegionDoc(_Doc):
+    """The region given to rows without a country (crmclean.region, docs/regions.md)."""
+
+    region: str | None = Field(description="The file's region; null when not decided.")
+    source: str = Field(description="settings (default_region / --region), inferred, or none.")
+    share: float = Field(description="The region's share of the rows with evidence.")
+    votes: int = Field(description="Rows with evidence (their own country, or row evidence).")
+    rows: int
+    rows_without_country: int
+    rows_used: int = Field(description="Rows without a country that were given a region.")
+    rows_from_row_evidence: int = Field(description="Of those, rows decided by their own evidence.")
+    evidence: dict[str, dict[str, int]] = Field(description="Signal -> region -> rows.")
+    candidates: list[list[str | float]] = Field(description="Top regions as [code, share].")
+    summary: str = Field(description="One line: which region, from what, for how many rows.")
+
+
 class QualityDoc(_Doc):
     """Quality score: the share of ready cells in the columns with a role."""
 
@@ -190,6 +206,7 @@ class ReportDoc(_Doc):
     checks: list[CheckDoc] = Field(description="Most rows with findings first; checks without any last.")
     duplicates: DuplicatesDoc | None = Field(description="null when the command does not dedupe.")
     gate: GateDoc
+    region: RegionDoc | None = Field(None, description="Region of rows without a country; null if unknown.")
 
 
 def to_doc(report: Report) -> ReportDoc:
@@ -262,6 +279,7 @@ def to_doc(report: Report) -> ReportDoc:
             baseline=report.gate.baseline,
             items=[GateItemDoc(**vars(i)) for i in report.gate.items],
         ),
+        region=None if report.region is None else RegionDoc(**report.region),
     )
 
 

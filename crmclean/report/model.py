@@ -218,6 +218,7 @@ class Report:
     values_masked: bool = True
     dns: DnsCheck | None = None  # None: domains were not looked up (no --check-dns)
     generator: str = f"crmclean {__version__}"
+    region: dict[str, Any] | None = None  # crmclean.region.RegionInference.as_dict(): rows without a country
 
     @property
     def verdict(self) -> str:
@@ -258,6 +259,8 @@ class Report:
                 )
             )
         rows.append(("quality (cells ready)", f"{pct(self.quality.before)} → {pct(self.quality.after)}"))
+        if self.region is not None and self.region.get("rows_without_country"):
+            rows.append(("region of rows without a country", self.region["summary"]))
         return rows
 
     @property
@@ -313,6 +316,7 @@ def build_report(
         duplicates=duplicates,
         values_masked=not show_values,
         dns=_dns(prepared.ctx),
+        region=None if prepared.ctx.region_info is None else prepared.ctx.region_info.as_dict(),
     )
     report.gate = evaluate_gate(report, gate, baseline)
     return report

@@ -68,6 +68,11 @@ class Settings(Strict):
         description="How to read ambiguous dates like 03/04/2020; auto reads them month first on rows whose "
         "country writes dates that way (US...), day first elsewhere.",
     )
+    allow_vanity: bool = Field(
+        False,
+        description="Accept phone numbers with letters (vanity numbers such as 1-800-FLOWERS) in the phone "
+        "step and checks; by default letters make a phone invalid.",
+    )
     check_dns: bool = Field(False, description="Check that email domains exist (network access).")
     today: date | None = Field(None, description="Date used for freshness and age checks; default today.")
 
@@ -190,6 +195,9 @@ class PhoneCheck(OneColumn):
 
     check: Literal["phone"]
     mobile_only: bool = Field(False, description="Only mobile numbers are valid.")
+    allow_vanity: bool | None = Field(
+        None, description="Accept letters (vanity numbers); default: settings.allow_vanity (false)."
+    )
 
 
 class RegexCheck(OneColumn):
@@ -253,6 +261,8 @@ TaxKind = Literal[
     "eu.vat",
     "iban",
     "vn.mst",
+    "us.ein",
+    "gb.vat",
 ]
 
 
@@ -262,8 +272,10 @@ class TaxIdCheck(OneColumn):
     check: Literal["tax_id"]
     kind: TaxKind = Field(
         "auto",
-        description="Identifier type; auto picks per row from the country column "
-        "(RU: INN, BR: CPF or CNPJ, UA: EDRPOU or RNTRC, VN: MST, EU: VAT).",
+        description="Identifier type; auto picks per row from the region (country column, default or "
+        "inferred region: RU: INN, BR: CPF or CNPJ, UA: EDRPOU or RNTRC, VN: MST, US: EIN, GB and EU: VAT), "
+        "else from a shape only one kind has (formatted CPF or CNPJ); an id whose kind is still unknown "
+        "gets a `tax id not checked` warning, never a silent pass.",
     )
 
 

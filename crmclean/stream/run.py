@@ -10,7 +10,7 @@ whole file). What needs the whole file is decided on the whole file:
   last chunk the check runs once, on the rows whose key hash occurs more than once (a superset of the
   duplicates), and its findings are merged into each chunk's findings by ``_row``;
 - ``date_order: auto`` needs nothing global: it decides per row from that row's country
-  (``normalize.steps.parse_dates_for_rows``), never per column;
+  (``steps.parse_dates_for_rows``), never per column;
 - ``today`` is read once per run, so a run that passes midnight judges every row on the same day.
 
 Outputs are appended chunk by chunk (crmclean.stream.sink) and renamed into place only after every

@@ -136,13 +136,35 @@ def _email_dns(frame, check, ctx, column: str, addresses: pl.Series) -> list[pl.
     return out
 
 
+def _no_region_message(ctx: Context) -> str:
+    """The phone finding for a national number on a row with no region: what to do about it."""
+    from crmclean.normalize.phone import NO_REGION_REASON
+
+    info = ctx.region_info
+    if info is None:
+        return f"invalid phone: {NO_REGION_REASON}; add the row's country, or set settings.default_region"
+    # no shares here: a streaming run decides on a sample, and its findings must equal the eager run's
+    why = "evidence is mixed, see the report's region" if info.candidates else "no evidence in the file"
+    return (
+        "invalid phone: no region: national number without +country, the row has no country and "
+        f"the file's region is not clear ({why}); {info.fix_hint()}"
+    )
+
+
 @register("phone")
 def _phone(frame, check, ctx):
+    from crmclean.normalize.phone import NO_REGION_REASON
+
     out = []
     for c in _targets(check, ctx):
-        parsed = ctx.parse_phones(frame.get_column(c), frame)
+        parsed = ctx.parse_phones(frame.get_column(c), frame, allow_vanity=check.allow_vanity)
         valid = parsed.get_column("valid")
-        reason = pl.lit("invalid phone: ") + parsed.get_column("reason").fill_null("not a valid number")
+        why = parsed.get_column("reason").fill_null("not a valid number")
+        reason = (
+            pl.when(pl.lit(why) == NO_REGION_REASON)
+            .then(pl.lit(_no_region_message(ctx)))
+            .otherwise(pl.lit("invalid phone: ") + pl.lit(why))
+        )
         out.append(_emit(frame, check, ctx, c, valid.not_(), reason))
         if check.mobile_only:
             kind = parsed.get_column("number_type")
@@ -200,7 +222,7 @@ def _range(frame, check, ctx):
 
 
 def _dates(frame: pl.DataFrame, column: str, ctx: Context) -> pl.Series:
-    from crmclean.normalize.steps import parse_dates_for_rows
+    from crmclean.steps import parse_dates_for_rows
 
     return parse_dates_for_rows(frame.get_column(column), frame, ctx)
 
@@ -299,8 +321,10 @@ def _validator(kind: str):
     from stdnum import iban
     from stdnum.br import cnpj, cpf
     from stdnum.eu import vat
+    from stdnum.gb import vat as gb_vat
     from stdnum.ru import inn
     from stdnum.ua import edrpou, rntrc
+    from stdnum.us import ein
     from stdnum.vn import mst
 
     def issued(check):  # 111.111.111-11 passes the checksum but the Receita never issues it
@@ -318,11 +342,20 @@ def _validator(kind: str):
         "eu.vat": vat.is_valid,
         "iban": iban.is_valid,
         "vn.mst": mst.is_valid,
+        "us.ein": ein.is_valid,
+        "gb.vat": gb_vat.is_valid,
     }[kind]
 
 
 def _kinds_by_country() -> dict[str, str]:
-    kinds = {"RU": "ru.inn", "BR": "br.cpf_or_cnpj", "UA": "ua.edrpou_or_rntrc", "VN": "vn.mst"}
+    kinds = {
+        "RU": "ru.inn",
+        "BR": "br.cpf_or_cnpj",
+        "UA": "ua.edrpou_or_rntrc",
+        "VN": "vn.mst",
+        "US": "us.ein",
+    }
+    kinds["GB"] = "gb.vat"
     return {**dict.fromkeys(EU_VAT, "eu.vat"), **kinds}
 
 
@@ -334,17 +367,59 @@ def _valid_id(pair: tuple[str, str]) -> bool:
         return False
 
 
+def _kind_from_shape(v: pl.Expr) -> pl.Expr:
+    """A tax-id kind from a shape only one kind has (formatted CPF / CNPJ); null otherwise."""
+    t = v.str.strip_chars()
+    return (
+        pl.when(t.str.contains(r"^\d{3}\.\d{3}\.\d{3}-\d{2}$"))
+        .then(pl.lit("br.cpf"))
+        .when(t.str.contains(r"^\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}$"))
+        .then(pl.lit("br.cnpj"))
+    )
+
+
 @register("tax_id")
 def _tax_id(frame, check, ctx):
     out = []
     for c in _targets(check, ctx):
         values = frame.get_column(c)
-        if check.kind == "auto":  # per row, from the country column (or the default region)
+        if check.kind == "auto":  # per row, from the region (country, default or inferred), else the shape
             region = ctx.region(frame)
-            if region is None:
-                continue
             table = _kinds_by_country()
-            kinds = region.replace_strict(list(table), list(table.values()), default=None)
+            kinds = (
+                region.replace_strict(list(table), list(table.values()), default=None)
+                if region is not None
+                else pl.Series([None] * frame.height, dtype=pl.String)
+            )
+            kinds = kinds.fill_null(frame.select(_kind_from_shape(pl.col(c))).to_series())
+            unchecked = (
+                values.str.strip_chars().is_not_null() & (values.str.strip_chars() != "") & kinds.is_null()
+            )
+            if region is None:
+                why = "no country on the row and no file region"
+            else:
+                why = (
+                    pl.when(region.is_null())
+                    .then(pl.lit("no country on the row"))
+                    .otherwise(pl.lit("no tax-id kind known for ") + pl.lit(region))
+                )
+            message = pl.concat_str(
+                [
+                    pl.lit("tax id not checked: "),
+                    why if isinstance(why, pl.Expr) else pl.lit(why),
+                    pl.lit("; set kind: on the tax_id check, or settings.default_region"),
+                ]
+            )
+            out.append(
+                findings.build(
+                    frame,
+                    pl.lit(unchecked) & ctx.condition(check.when),
+                    column=c,
+                    rule=_name(check),
+                    severity="warning",  # not known to be wrong: never rejects the row
+                    message=frame.select(message).to_series(),
+                )
+            )
         else:
             kinds = pl.Series([check.kind] * frame.height, dtype=pl.String)
         pairs = pl.DataFrame({"v": values.str.strip_chars(), "k": kinds})
@@ -360,10 +435,9 @@ def _tax_id(frame, check, ctx):
 
 @register("phone_country")
 def _phone_country(frame, check, ctx):
-    country = ctx.first_of("country")
-    if country is None:
+    region = ctx.explicit_region(frame)  # the row's own country: never a default or inferred one
+    if region is None:
         return []
-    region = ctx.region(frame)
     out = []
     for c in _targets(check, ctx):
         parsed = ctx.parse_phones(frame.get_column(c), frame)

@@ -81,7 +81,7 @@ def codes(values: list[str | None]) -> list[str | None]:
         ("Br", "BR"),
         (" gb ", "GB"),
         ("MY", "MY"),
-        ("BI", None),
+        ("BI", "BI"),  # Burundi, never Vietnamese Bỉ (Belgium)
         ("XX", None),
         ("Atlantis", None),
         ("", None),

@@ -111,7 +111,9 @@ def test_unique_and_unique_together_ignore_case():
         ("111.111.111-11", "BR", False),
         ("32855961", "UA", True),  # EDRPOU
         ("DE136695976", "DE", True),  # EU VAT
-        ("whatever", "US", True),  # no identifier rule for the country: nothing to say
+        ("41-0744496", "US", True),  # EIN
+        ("07-0744496", "US", False),  # EIN with an unassigned prefix
+        ("GB980780684", "GB", True),
     ],
 )
 def test_tax_ids_by_country(value, country, ok):

@@ -1,7 +1,7 @@
 """The normalizer steps a rules file can name, each a function of (values, frame, context).
 
-This is the registry `normalize:` rules resolve against; the functions themselves live in the
-modules beside this one.
+This is the registry `normalize:` rules resolve against; the functions themselves live in
+crmclean/normalize/. It sits above the normalizers and the context, which it binds together.
 """
 
 from __future__ import annotations
@@ -29,10 +29,16 @@ def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.
     region = ctx.region(frame)
     if region is None:
         return auto
+    # A row whose region is known reads a/b/year strictly in that region's order: 01.13.1961 on a
+    # Ukrainian row is not a date (not silently 13 January), 13/06/1989 on a US row neither.
     month_first = dates.parse_dates(s, order="mdy")
+    day_first = dates.parse_dates(s, order="dmy")
+    aby = s.str.contains(r"^\s*\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{2,4}").fill_null(False)
     picked = pl.select(
         pl.when(region.is_in(MONTH_FIRST).fill_null(False))
-        .then(pl.coalesce(month_first, auto))
+        .then(pl.when(aby).then(month_first).otherwise(auto))
+        .when(region.is_not_null() & aby)
+        .then(day_first)
         .otherwise(auto)
     ).to_series()
     return picked.alias(s.name)
