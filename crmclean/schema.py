@@ -107,6 +107,13 @@ SAMPLE = 1000
 THRESHOLD = 0.8
 
 
+def _share(values: pl.Series, pattern: str) -> float:
+    """Share of ``values`` (nulls already dropped, so never empty of bools) matching ``pattern``."""
+    mean = values.str.contains(pattern).mean()
+    assert mean is None or isinstance(mean, float | int)
+    return float(mean or 0)
+
+
 def content_kinds(frame: pl.DataFrame, columns: list[str]) -> dict[str, str]:
     """What each column's values look like, judged on up to SAMPLE distinct values per column."""
     kinds: dict[str, str] = {}
@@ -117,13 +124,13 @@ def content_kinds(frame: pl.DataFrame, columns: list[str]) -> dict[str, str]:
             continue
         s = values.str.strip_chars()
         share = {
-            "email": s.str.contains(_EMAIL).mean(),
-            "date": s.str.contains(_DATE).mean(),
+            "email": _share(s, _EMAIL),
+            "date": _share(s, _DATE),
             # phone-shaped, and written like phones (a '+' or separators) often enough to not be ids
-            "phone": s.str.contains(_PHONE).mean() if s.str.contains(_PHONE_HINT).mean() >= 0.2 else 0,
-            "number": s.str.contains(_NUMBER).mean(),
+            "phone": _share(s, _PHONE) if _share(s, _PHONE_HINT) >= 0.2 else 0,
+            "number": _share(s, _NUMBER),
         }
-        kind = next((k for k, v in share.items() if (v or 0) >= THRESHOLD), "text")
+        kind = next((k for k, v in share.items() if v >= THRESHOLD), "text")
         kinds[column] = kind
     return kinds
 

@@ -92,7 +92,7 @@ def debug_traceback(err: BaseException) -> str:
     while exc is not None and all(exc is not seen for seen in chain):
         chain.append(exc)
         exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
-    parts = []
+    parts: list[str] = []
     for exc in reversed(chain):
         if parts:
             parts.append("\nwhich led to:\n\n")

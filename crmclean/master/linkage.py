@@ -117,7 +117,7 @@ def decide(
     score: dict[tuple[int, int], float] = {}
     if a_list:
         pairs = pl.DataFrame({"a": a_list, "b": b_list}, schema={"a": pl.UInt32, "b": pl.UInt32}).unique()
-        scored = score_pairs(keys, pairs, dict(settings.weights))
+        scored = score_pairs(keys, pairs, dict[str, float](settings.weights.items()))
         score = {(a, b): float(s) for a, b, s in scored.select("a", "b", "score").iter_rows()}
     decision = Decision([], {}, {})
     for p, codes, groups, small in plans:

@@ -161,7 +161,8 @@ class Matcher:
         a = [slot[p] for c in near for p in c]
         b = [n + q for q, c in enumerate(near) for _ in c]
         pairs = pl.DataFrame({"a": a, "b": b}, schema={"a": pl.UInt32, "b": pl.UInt32})
-        scores = score_pairs(small, pairs, dict(self.settings.weights)).get_column("score").to_list()
+        weights = dict[str, float](self.settings.weights.items())
+        scores = score_pairs(small, pairs, weights).get_column("score").to_list()
         for (q, p), s in zip(((q, p) for q, c in enumerate(near) for p in c), scores, strict=True):
             code = self.codes[p]
             if float(s) > best[q].get(code, -1.0):
@@ -203,7 +204,8 @@ def _text(value) -> str | None:
 def line_batches(fd: int, max_batch: int = 512) -> Iterator[list[bytes]]:
     """Lines of ``fd`` in batches: whatever has arrived, at most ``max_batch``. A record typed or
     sent alone is answered at once; a file or a busy queue is worked on in batches."""
-    pending, lines = b"", []
+    pending: bytes = b""
+    lines: list[bytes] = []
     while True:
         if lines and not select.select([fd], [], [], 0)[0]:
             yield lines

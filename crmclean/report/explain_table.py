@@ -31,14 +31,11 @@ def print_explanation(
 ) -> None:
     """The field-by-field table of one pair, the total and the decision."""
     table = RichTable(title=f"rows {row_a} and {row_b}", title_justify="left", expand=False, show_lines=False)
-    for name, kw in (
-        ("field", {"style": "bold"}),
-        (f"row {row_a}", {"overflow": "fold"}),
-        (f"row {row_b}", {"overflow": "fold"}),
-        ("similarity", {"justify": "right"}),
-        ("evidence", {"justify": "right"}),
-    ):
-        table.add_column(name, **kw)
+    table.add_column("field", style="bold")
+    table.add_column(f"row {row_a}", overflow="fold")
+    table.add_column(f"row {row_b}", overflow="fold")
+    table.add_column("similarity", justify="right")
+    table.add_column("evidence", justify="right")
     for field in FIELDS:
         a, b = result.keys_a.get(field), result.keys_b.get(field)
         if a is None and b is None:

@@ -8,7 +8,7 @@ of that check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from crmclean.errors import ExitCode
 from crmclean.report.baseline import Baseline
@@ -26,6 +26,16 @@ from crmclean.rules.gate import (
 
 if TYPE_CHECKING:
     from crmclean.report.model import CheckStats, Report
+
+
+class _CheckMeasure(TypedDict):
+    """What a check's GateItem says about the check itself, whatever the verdict."""
+
+    kind: Literal["check"]
+    rule: str
+    column: str
+    rows: int
+    rate: float
 
 
 @dataclass
@@ -89,7 +99,7 @@ def evaluate_gate(report: Report, gate: Gate | None = None, baseline: Baseline |
     items += _judge_duplicates(report, gate)
     if baseline is not None:
         items += compare_baseline(report, baseline, gate.baseline_tolerance)
-    verdict = max((i.status for i in items), key=RANK.__getitem__, default="pass")
+    verdict: Status = max((i.status for i in items), key=RANK.__getitem__, default="pass")
     return GateResult(verdict, items, baseline.origin if baseline is not None else None)
 
 
@@ -125,7 +135,7 @@ def _judge_check(check: CheckStats, gate: Gate, roles: dict[str, str | None]) ->
     entries = [e for e in entries if e.specificity() == top]  # the most specific decide, strictest first
     what = "repaired" if check.severity == "fixed" else "with findings"
     measured = f"{rows_text(check.rows)} ({pct(check.rate)}) {what}"
-    base = {
+    base: _CheckMeasure = {
         "kind": "check",
         "rule": check.rule,
         "column": check.column,

@@ -212,7 +212,7 @@ class ReportDoc(_Doc):
 def to_doc(report: Report) -> ReportDoc:
     dup, dns = report.duplicates, report.dns
     return ReportDoc(
-        schema=SCHEMA,
+        schema_=SCHEMA,
         generator=report.generator,
         source=SourceDoc(**vars(report.source)),
         rows=report.rows,

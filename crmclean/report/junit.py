@@ -80,19 +80,19 @@ def render_junit(report: Report) -> str:
     others = [i for i in gate.items if (i.rule, i.column) not in listed]
     if others:
         suite = ET.SubElement(root, "testsuite", {"name": "crmclean gate"})
-        failed = 0
+        n_failed = 0
         for item in others:
             name = {"fill": f"fill rate {item.column}", "duplicates": "duplicate share"}.get(
                 item.kind, " ".join(x for x in (item.kind, item.rule, item.column) if x)
             )
             case = _el(suite, "testcase", classname=f"crmclean.gate.{item.kind}", name=name, time="0")
             if item.status == "fail":
-                failed += 1
+                n_failed += 1
                 _el(case, "failure", item.message, message=item.message, type="gate")
             else:
                 _el(case, "system-out", f"{item.status}: {item.message}")
-        _set_counts(suite, len(others), failed)
-        failures += failed
+        _set_counts(suite, len(others), n_failed)
+        failures += n_failed
     total = sum(int(s.get("tests", "0")) for s in root)
     root.set("tests", str(total))
     root.set("failures", str(failures))

@@ -354,7 +354,7 @@ def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
     label them (crmclean.validate.checks): one column, ``a / b`` for required_any, ``a + b`` for
     unique. A check whose label drifts still shows, from its findings. Fill rules and normalize steps
     that can repair are listed too, as checks of severity ``fixed`` (rule: the change log's)."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for fill in rules.fill:
         out.extend((_fill_rule_id(fill), c, "fixed") for c in ctx.targets(fill.column, fill.role))
     for norm in rules.normalize:

@@ -19,16 +19,13 @@ def print_profile(result: Profile, console: Console) -> None:
     if result.skipped_blank:
         title += f" ({result.skipped_blank} blank skipped)"
     table = RichTable(title=title, title_justify="left", expand=False)
-    for name, kw in (
-        ("column", {"style": "bold", "overflow": "fold"}),
-        ("role", {}),
-        ("filled", {"justify": "right"}),
-        ("distinct", {"justify": "right"}),
-        ("length", {"justify": "right"}),
-        ("common shapes", {"overflow": "fold"}),
-        ("examples", {"overflow": "fold"}),
-    ):
-        table.add_column(name, **kw)
+    table.add_column("column", style="bold", overflow="fold")
+    table.add_column("role")
+    table.add_column("filled", justify="right")
+    table.add_column("distinct", justify="right")
+    table.add_column("length", justify="right")
+    table.add_column("common shapes", overflow="fold")
+    table.add_column("examples", overflow="fold")
     for col in result.columns:
         role = col.role or "-"
         if col.role and col.role_source != "header":

@@ -40,7 +40,7 @@ folded-name order. Evidence per field (log2-odds points; a weight multiplies bot
 in `crmclean/dedupe/compare.py` (`EVIDENCE`); `crmclean explain FILE ID1 ID2` shows it for a pair."""
 
 
-_NAMES = {
+_NAMES: dict[object, str] = {
     str: "text",
     bool: "true/false",
     int: "integer",
@@ -76,7 +76,7 @@ def _type(annotation: object) -> str:
         return " or ".join(_type(a) for a in kept)
     if annotation is date:
         return "date (YYYY-MM-DD)"
-    return _NAMES.get(annotation, getattr(annotation, "__name__", str(annotation)))  # type: ignore[arg-type]
+    return _NAMES.get(annotation, getattr(annotation, "__name__", str(annotation)))
 
 
 def _fields(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:

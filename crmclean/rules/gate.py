@@ -274,8 +274,8 @@ def _apply_flag(gate: Gate, kind: str, spec: str) -> None:
         return
     if selector.startswith("fill:"):
         name = selector.removeprefix("fill:").strip()
-        target = {"role": name} if name in ROLES else {"column": name}
-        _upsert(gate.min_fill_rate, FillThreshold, target, kind, limit)
+        fill_target = {"role": name} if name in ROLES else {"column": name}
+        _upsert(gate.min_fill_rate, FillThreshold, fill_target, kind, limit)
         return
     if selector == "fixed" or selector.startswith("fixed:"):
         name = selector.removeprefix("fixed").removeprefix(":").strip()

@@ -168,7 +168,7 @@ def _merge(base: Rules, extra: Rules) -> Rules:
         columns={**base.columns, **extra.columns},
         fill=[*base.fill, *extra.fill],
         normalize=[*base.normalize, *extra.normalize],
-        validate=[*base.validate_, *extra.validate_],
+        validate_=[*base.validate_, *extra.validate_],
         dedupe=extra.dedupe if "dedupe" in extra.model_fields_set else base.dedupe,
         gate=extra.gate or base.gate,
     )
@@ -203,7 +203,7 @@ def _node_at(node: yaml.Node, loc: tuple[Any, ...]) -> yaml.Node:
 
 def _model_for(data_path: list[Any]) -> type[BaseModel] | None:
     """The model whose keys are valid at ``data_path`` (for did-you-mean)."""
-    section = {"fill": FillRule, "normalize": NormalizeRule, "settings": Settings}
+    section: dict[str, type[BaseModel]] = {"fill": FillRule, "normalize": NormalizeRule, "settings": Settings}
     if not data_path:
         return Rules
     head = data_path[0]

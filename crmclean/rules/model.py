@@ -342,7 +342,7 @@ BlockingKey = Literal[
     "email", "phone", "tax_id", "name_birth", "first_birth", "last_birth", "name_city", "name_postal",
     "birth_postal", "address", "sorted_name",
 ]  # fmt: skip
-DEFAULT_BLOCKING: tuple[str, ...] = (
+DEFAULT_BLOCKING: tuple[BlockingKey, ...] = (
     "email", "phone", "tax_id", "name_birth", "first_birth", "last_birth", "name_city",
     "name_postal", "birth_postal", "address", "sorted_name",
 )  # fmt: skip

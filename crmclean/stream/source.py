@@ -591,8 +591,8 @@ class _PlanState:
         cols = [c for c in frame.columns if c != ROW]
         if not cols or frame.height == 0:
             return
-        sizes = frame.select(cs.by_name(c).str.len_bytes().max().alias(str(i)) for i, c in enumerate(cols))
-        sizes = sizes.row(0)
+        maxima = (cs.by_name(c).str.len_bytes().max().alias(str(i)) for i, c in enumerate(cols))
+        sizes = frame.select(maxima).row(0)
         for i, c in enumerate(cols):
             size = sizes[i] or 0
             if size > self.field_max.get(c, (0, 0, None))[0]:
