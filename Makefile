@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	bash .ci/typecheck
 	$(BIN)/python -m pytest
 	PYTHON=$(PYTHON) bash .ci/wheel-check
 

@@ -12,7 +12,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 import typer
@@ -180,7 +180,7 @@ def parse_mode(text: str) -> int | None:
     return mode
 
 
-class OutErrors(StrEnum):
+class OutErrors(Enum):  # not StrEnum: a member named `replace` would shadow str.replace
     strict = "strict"
     replace = "replace"
     transliterate = "transliterate"
