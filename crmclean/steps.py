@@ -45,11 +45,16 @@ def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.
 
 
 def _phone(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
-    """E.164 for valid numbers, the value unchanged otherwise (the phone check reports it)."""
+    """E.164 for valid numbers, with their extension kept (``+551130000000 ext. 21``, as
+    normalize.phone.normalize_phone writes it); the value unchanged otherwise (the check reports it)."""
     parsed = ctx.parse_phones(s, frame)
-    return pl.select(
-        pl.when(parsed.get_column("valid")).then(parsed.get_column("e164")).otherwise(s)
-    ).to_series()
+    e164, extension = parsed.get_column("e164"), parsed.get_column("extension")
+    with_ext = (
+        pl.when(pl.lit(extension).is_not_null())
+        .then(pl.concat_str([pl.lit(e164), pl.lit(" ext. "), pl.lit(extension)]))
+        .otherwise(pl.lit(e164))
+    )
+    return pl.select(pl.when(parsed.get_column("valid")).then(with_ext).otherwise(s)).to_series()
 
 
 def _date(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:

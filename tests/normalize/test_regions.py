@@ -302,3 +302,23 @@ def test_report_json_shows_the_region() -> None:
     doc = json.loads(render_json(report))
     assert doc["region"]["region"] == "VN" and doc["region"]["rows_used"] == 6
     assert ("region of rows without a country", doc["region"]["summary"]) in report.summary_rows()
+
+
+def test_clean_keeps_phone_extensions_and_is_idempotent():
+    import crmclean
+
+    frame = pl.DataFrame(
+        {
+            "phone": ["+55 11 3000-0000 ramal 21", "+7 912 345-67-89 доб. 45", "+1 650 253 0000 x123"],
+            "country": ["BR", "RU", "US"],
+        }
+    )
+    first = crmclean.clean(frame).cleaned
+    assert first.get_column("phone").to_list() == [
+        "+551130000000 ext. 21",
+        "+79123456789 ext. 45",
+        "+16502530000 ext. 123",
+    ]
+    again = crmclean.clean(first.drop("_row"))
+    assert again.cleaned.get_column("phone").equals(first.get_column("phone"))
+    assert again.changes.filter(pl.col("column") == "phone").height == 0
