@@ -29,7 +29,8 @@ def free_mail_domains() -> frozenset[str]:
 NAME_PARTS = {"first_name": "first_name", "middle_name": "middle_name", "last_name": "last_name"}
 
 
-def _rule_id(rule: FillRule) -> str:
+def rule_id(rule: FillRule) -> str:
+    """The name a fill rule's changes carry in the change log and its `fixed` findings."""
     if rule.default is not None:
         return "fill:default"
     if rule.coalesce is not None:
@@ -99,7 +100,7 @@ def apply_fill(
     logs = [changes.empty()]
     rows = frame.get_column(ROW)
     for rule in rules:
-        rule_id = _rule_id(rule)
+        rule_name = rule_id(rule)
         when = frame.select(ctx.condition(rule.when).alias("w")).get_column("w")
         mapping = _mapping(rule, ctx, base) if rule.map is not None or rule.map_file is not None else None
         for column in ctx.targets(rule.column, rule.role, "fill rule"):
@@ -122,6 +123,6 @@ def apply_fill(
                         value = value.scatter(where, _derived(rule, column, frame[where], ctx))
                 after = pl.select(pl.when(fill_here).then(value).otherwise(before)).to_series()
             after = after.alias(column)
-            logs.append(changes.diff(rows, before, after, column, rule_id))
+            logs.append(changes.diff(rows, before, after, column, rule_name))
             frame = frame.with_columns(after)
     return frame, pl.concat(logs)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from crmclean import __version__
+from crmclean.fill import rule_id as fill_rule_id
 from crmclean.io.read import ROW
 from crmclean.report.gate import GateResult, evaluate_gate
 from crmclean.report.text import pct
@@ -338,17 +339,6 @@ def _dns(ctx: Any) -> DnsCheck | None:
 COSMETIC_STEPS = frozenset({"trim", "collapse_whitespace", "nfc", "lower", "upper", "title_name"})
 
 
-def _fill_rule_id(rule: Any) -> str:
-    """As crmclean.fill labels its change-log entries."""
-    if rule.default is not None:
-        return "fill:default"
-    if rule.coalesce is not None:
-        return "fill:coalesce"
-    if rule.derive is not None:
-        return f"fill:{rule.derive}"
-    return "fill:map"
-
-
 def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
     """(rule, column, severity) of every check the rules ran on this file, labelled as the findings
     label them (crmclean.validate.checks): one column, ``a / b`` for required_any, ``a + b`` for
@@ -356,7 +346,7 @@ def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
     that can repair are listed too, as checks of severity ``fixed`` (rule: the change log's)."""
     out: list[tuple[str, str, str]] = []
     for fill in rules.fill:
-        out.extend((_fill_rule_id(fill), c, "fixed") for c in ctx.targets(fill.column, fill.role))
+        out.extend((fill_rule_id(fill), c, "fixed") for c in ctx.targets(fill.column, fill.role))
     for norm in rules.normalize:
         steps = [s for s in norm.steps if s not in COSMETIC_STEPS]
         out.extend((f"normalize:{s}", c, "fixed") for c in ctx.targets(norm.column, norm.role) for s in steps)
