@@ -92,6 +92,7 @@ def summary_panel(report: Report) -> Panel:
     c = report.counts
     lines = [
         _line("source", Text(detail)),
+        *(_line("read", Text(note)) for note in src.notes),
         _line("rows", " · ".join(rows)),
         _line(
             "findings",

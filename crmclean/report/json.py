@@ -33,6 +33,10 @@ class SourceDoc(_Doc):
     format: str = Field(description="csv, xlsx, parquet, json or ndjson.")
     encoding: str | None = Field(description="Detected or given encoding (text formats).")
     delimiter: str | None = Field(description="CSV delimiter.")
+    notes: list[str] = Field(
+        description="What the reader decided and why: the code page and its evidence, CR-only line "
+        "endings, blank lines skipped before the header."
+    )
 
 
 class RegionDoc(_Doc):

@@ -92,6 +92,7 @@ class Source:
     format: str
     encoding: str | None = None
     delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader decided: code page, line endings...
 
 
 @dataclass
@@ -238,6 +239,8 @@ class Report:
         """The summary as (label, value) text pairs, shared by the Markdown and HTML tables."""
         c = self.counts
         rows = [("rows in", f"{self.rows:,}")]
+        if self.source.notes:
+            rows.append(("how it was read", "; ".join(self.source.notes)))
         if self.rows_cleaned is not None:
             rows.append(("rows cleaned", f"{self.rows_cleaned:,}"))
         if self.rows_rejected is not None:
@@ -305,7 +308,7 @@ def build_report(
         table.frame, prepared.frame, columns, roles, findings, prepared.changes, groups
     )
     report = Report(
-        source=Source(table.name, table.format, table.encoding, table.delimiter),
+        source=Source(table.name, table.format, table.encoding, table.delimiter, list(table.notes)),
         rows=rows,
         rows_cleaned=rows_cleaned,
         rows_rejected=rows_rejected,
