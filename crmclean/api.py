@@ -181,26 +181,23 @@ class Validation:
         return self.report.exit_code()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Cleaning(Validation):
     """What :func:`clean` produced: every input row is in exactly one of ``cleaned`` (filled and
     normalized) and ``rejected`` (source values plus ``_reasons``)."""
 
-    cleaned_result: pipeline.Cleaned | None = None
+    cleaned_result: pipeline.Cleaned
     quarantine: bool = True
 
     @property
     def cleaned(self) -> pl.DataFrame:
-        assert self.cleaned_result is not None
         return self.cleaned_result.cleaned
 
     @property
     def rejected(self) -> pl.DataFrame:
-        assert self.cleaned_result is not None
         return self.cleaned_result.rejected
 
     def _reported(self) -> pipeline.Cleaned:
-        assert self.cleaned_result is not None
         return self.cleaned_result
 
 
@@ -284,35 +281,30 @@ class Linkage:
         return duplicates_view(self.linked.duplicates, self.summary, None, show_values=False)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RunResult(Cleaning):
     """What :func:`run` produced: a Cleaning, plus the dedupe of the cleaned rows and their golden
     records. ``clusters``: _row, cluster_id, cluster_size, match_score of every cleaned row."""
 
-    ran: pipeline.Ran | None = None
+    ran: pipeline.Ran
 
     @property
     def clusters(self) -> pl.DataFrame:
-        assert self.ran is not None
         return self.ran.clusters
 
     @property
     def golden(self) -> pl.DataFrame:
-        assert self.ran is not None
         return self.ran.golden.records
 
     @property
     def lineage(self) -> pl.DataFrame:
-        assert self.ran is not None
         return self.ran.golden.lineage
 
     @cached_property
     def pairs(self) -> pl.DataFrame:
-        assert self.ran is not None
         return pair_rows(self.ran.deduped.duplicates, self.loaded.rules.dedupe.review)
 
     def _report_arguments(self) -> dict:
-        assert self.ran is not None
         return {
             **super()._report_arguments(),
             "duplicates": duplicates_view(
