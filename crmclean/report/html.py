@@ -339,9 +339,9 @@ def _columns(report: Report) -> list[str]:
 
     out = [
         '<h2 id="columns">Columns: before and after</h2>',
-        '<p class="muted"><strong>Filled</strong>: not empty. <strong>Valid</strong>: filled cells without an error or '
-        "warning; before, a cell also had to need no repair, so the gap is what fill and normalize "
-        "won.</p>",
+        '<p class="muted"><strong>Filled</strong>: not empty. <strong>Valid</strong>: filled cells '
+        "without an error or warning; before, a cell also had to need no repair, so the gap is what "
+        "fill and normalize won.</p>",
         _legend(),
         '<div class="charts">',
         bar_chart("Filled, before and after", [fill(c) for c in cols], table="columns-table"),
@@ -386,7 +386,8 @@ def _columns(report: Report) -> list[str]:
     )
     q = report.quality
     out.append(
-        f"<p>Quality (cells ready): <strong>{_e(pct(q.before))}</strong> before, <strong>{_e(pct(q.after))}</strong> after, "
+        f"<p>Quality (cells ready): <strong>{_e(pct(q.before))}</strong> before, "
+        f"<strong>{_e(pct(q.after))}</strong> after, "
         f'of {q.cells:,} cells.</p><p class="muted">Quality: {_e(q.definition)}.</p>'
     )
     return out
