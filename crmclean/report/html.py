@@ -57,7 +57,8 @@ nav a{color:var(--fixed)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10.5rem,1fr));gap:.6rem;margin:0;padding:0}
 .cards div{border:1px solid var(--line);border-radius:8px;padding:.55rem .75rem;background:var(--soft)}
 .cards dt{font-size:.8rem;color:var(--muted)}.cards dd{margin:0;font-size:1.25rem;font-weight:650}
-.cards dd{white-space:nowrap}.cards dd small{display:block;font-size:.8rem;font-weight:400;color:var(--muted);
+.cards div.span{grid-column:span 2}.cards dd{white-space:nowrap}
+.cards dd small{display:block;font-size:.8rem;font-weight:400;color:var(--muted);
 white-space:normal}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.5rem 0}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
@@ -212,7 +213,7 @@ def _verdict(report: Report) -> str:
         for i in items[:TOP_REASONS]
     )
     more = (
-        f"<li>… and {len(items) - TOP_REASONS:,} more in the gate table</li>"
+        f'<li>… and {len(items) - TOP_REASONS:,} more in <a href="#gate">the gate table</a></li>'
         if len(items) > TOP_REASONS
         else ""
     )
@@ -243,7 +244,9 @@ def _cards(report: Report) -> str:
     if dup is not None:
         cards.append(("duplicates", f"{dup.duplicate_records:,}", f"in {dup.clusters:,} clusters"))
     body = "".join(
-        f"<div><dt>{_e(label)}</dt><dd>{_e(value)}{f' <small>{_e(note)}</small>' if note else ''}</dd></div>"
+        f"<div{' class=span' if '→' in value else ''}><dt>{_e(label)}</dt><dd>{_e(value)}"
+        + (f" <small>{_e(note)}</small>" if note else "")
+        + "</dd></div>"
         for label, value, note in cards
     )
     return f'<dl class="cards">{body}</dl>'
@@ -265,7 +268,7 @@ def _gate_table(report: Report) -> list[str]:
         ]
         for i in items[:MAX_ROWS]
     ]
-    out = ['<h2 id="gate">Gate</h2>']
+    out = ['<h2 id="gate">Gate: every item</h2>']
     if gate.baseline:
         out.append(f'<p class="muted">Compared with the baseline {_e(gate.baseline)}.</p>')
     out.append(
@@ -286,7 +289,10 @@ def _reading(report: Report) -> list[str]:
     rows.extend(["reader decided", _e(note)] for note in src.notes)
     if report.dns is not None:
         rows.append(["email domains (DNS)", _e(report.dns.summary())])
-    out = ['<h2 id="reading">How the file was read</h2>', _table(["", "decision"], rows, caption="Reader")]
+    out = [
+        '<h2 id="reading">How the file was read</h2>',
+        _table(["what", "decision"], rows, caption="Reader"),
+    ]
     region = report.region
     if region is not None:
         without = int(region.get("rows_without_country") or 0)
@@ -580,12 +586,12 @@ def render_html(report: Report) -> str:
     src = report.source
     masked = "masked" if report.values_masked else "shown unmasked (--show-values)"
     sections = [
-        ("gate", "Gate", bool(report.gate.items)),
         ("reading", "How it was read", True),
         ("columns", "Columns", bool(report.columns)),
         ("changes", "Changes", True),
         ("findings", "Findings", True),
         ("duplicates", "Duplicates", report.duplicates is not None),
+        ("gate", "Gate", bool(report.gate.items)),
     ]
     nav = "".join(f'<li><a href="#{key}">{_e(name)}</a></li>' for key, name, shown in sections if shown)
     out = [
@@ -603,12 +609,12 @@ def render_html(report: Report) -> str:
         _verdict(report),
         _cards(report),
     ]
-    out += _gate_table(report)
     out += _reading(report)
     out += _columns(report)
     out += _changes(report)
     out += _findings(report)
     out += _duplicates(report)
+    out += _gate_table(report)  # the verdict's reasons are on top; here every item
     out += [
         "</main>",
         f'<footer class="muted">Made by {_e(report.generator)} from the pipeline\'s results alone; '
