@@ -137,3 +137,11 @@ def test_the_chunked_runner_tells_rows_done_of_rows_in_the_file():
     assert "validating" in watch.steps
     total = next(t for e, s, t in watch.events if e == "start" and s == "validating")
     assert total == result.rows == 24 and watch.done("validating") == 24
+
+
+def test_master_build_and_add_show_progress(tmp_path):
+    code, terminal, _ = _on_terminal(["master", "build", "m", str(EXAMPLE)], tmp_path)
+    assert code == 0, terminal
+    assert "reading customers.csv" in terminal and "scoring candidate pairs" in terminal
+    code, terminal, _ = _on_terminal(["master", "add", "m", str(EXAMPLE), "--quiet"], tmp_path)
+    assert code == 0 and "scoring" not in terminal
