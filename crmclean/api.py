@@ -13,7 +13,7 @@ functions: it maps flags to arguments and results to files and exit codes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +30,7 @@ from crmclean.errors import UsageError
 from crmclean.io.read import ROW, ReadOptions, Table, read_table
 from crmclean.mask import mask_value
 from crmclean.profile import Profile, profile_table
+from crmclean.progress import NO_PROGRESS, Progress, step
 from crmclean.region import with_region
 from crmclean.report.baseline import Baseline, load_baseline
 from crmclean.report.formats import render
@@ -59,6 +60,14 @@ def read(source: Source, options: ReadOptions | None = None, **read_options: str
             raise TypeError("give read options as `options` or as keyword arguments, not both")
         options = ReadOptions(**read_options)
     return read_table(source, options)
+
+
+def _read(source: Source, options: ReadOptions | None, progress: Progress) -> Table:
+    """:func:`read`, told to ``progress`` as the step "reading" (its size is not known up front)."""
+    if isinstance(source, Table | pl.DataFrame):
+        return read(source, options)
+    with step(progress, f"reading {Path(str(source)).name}", None, "rows"):
+        return read(source, options)
 
 
 def _table_from_frame(frame: pl.DataFrame) -> Table:
@@ -369,6 +378,7 @@ def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
         largest=largest,
         size_distribution=info["size_distribution"],
         evidence=info["evidence"],
+        matched_by_size=info.get("matched_by_size", {}),
     )
 
 
@@ -396,10 +406,13 @@ def validate(
     check_dns: bool | None = None,
     region: str | None = None,
     options: ReadOptions | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Validation:
-    """Fill, normalize and check ``source`` against ``rules``; nothing is written."""
-    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
-    return Validation(table, loaded, report or ReportOptions(), pipeline.check_table(table, loaded))
+    """Fill, normalize and check ``source`` against ``rules``; nothing is written. ``progress``
+    (crmclean.progress) is told each step and how far it is."""
+    table = _read(source, options, progress)
+    loaded = load_rules(rules, check_dns=check_dns, region=region)
+    return Validation(table, loaded, report or ReportOptions(), pipeline.check_table(table, loaded, progress))
 
 
 def clean(
@@ -410,10 +423,12 @@ def clean(
     check_dns: bool | None = None,
     region: str | None = None,
     options: ReadOptions | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Cleaning:
     """Validate, then split the rows: ``cleaned`` (filled, normalized) and ``rejected`` (with reasons)."""
-    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
-    cleaned = pipeline.clean(table, loaded)
+    table = _read(source, options, progress)
+    loaded = load_rules(rules, check_dns=check_dns, region=region)
+    cleaned = pipeline.clean(table, loaded, progress)
     return Cleaning(table, loaded, report or ReportOptions(), cleaned.validated, cleaned_result=cleaned)
 
 
@@ -423,11 +438,13 @@ def dedupe(
     *,
     region: str | None = None,
     options: ReadOptions | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Deduplication:
     """Cluster probable duplicate customers (zero-config from the detected roles; tuned under
     ``dedupe:`` in the rules)."""
-    table, loaded = read(source, options), load_rules(rules, region=region)
-    return Deduplication(table, loaded, pipeline.dedupe(table, loaded))
+    table = _read(source, options, progress)
+    loaded = load_rules(rules, region=region)
+    return Deduplication(table, loaded, pipeline.dedupe(table, loaded, progress))
 
 
 def link(
@@ -491,11 +508,12 @@ def run(
     check_dns: bool | None = None,
     region: str | None = None,
     options: ReadOptions | None = None,
-    progress: Callable[[str], object] = pipeline.print_nothing,
+    progress: Progress = NO_PROGRESS,
 ) -> RunResult:
     """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
-    ``progress(step)`` is told when each step starts."""
-    table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
+    ``progress`` (crmclean.progress) is told each step and how far it is."""
+    table = _read(source, options, progress)
+    loaded = load_rules(rules, check_dns=check_dns, region=region)
     ran = pipeline.run(table, loaded, progress=progress)
     return RunResult(
         table,

@@ -14,6 +14,7 @@ import polars as pl
 from crmclean.errors import RulesError
 from crmclean.normalize.email import DomainBook
 from crmclean.normalize.phonebook import PhoneBook
+from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.region import RegionInference
 from crmclean.rules.model import Condition, Settings
 
@@ -29,6 +30,7 @@ class Context:
     # region inference (crmclean.region): what rows without a country get, and from what evidence
     region_info: RegionInference | None = None
     _inferred: pl.DataFrame | None = field(default=None, repr=False)  # _row -> inferred region
+    progress: Progress = field(default=NO_PROGRESS, repr=False, compare=False)  # who watches long work
 
     def parse_phones(
         self,

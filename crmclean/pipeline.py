@@ -8,7 +8,6 @@ Each stage is a plain function of a frame; nothing here prints or knows about th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -22,6 +21,8 @@ from crmclean.dedupe.merge import Golden, golden_records
 from crmclean.errors import CrmcleanError, ExitCode
 from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, Table
+from crmclean.progress import NO_PROGRESS, Progress
+from crmclean.progress import step as progress_step
 from crmclean.rules.load import LoadedRules
 from crmclean.rules.model import NormalizeRule
 from crmclean.schema import RoleGuess, detect_roles, role_map
@@ -64,9 +65,12 @@ class Cleaned:
     rejected: pl.DataFrame
 
 
-def make_context(table: Table, loaded: LoadedRules) -> tuple[list[RoleGuess], Context]:
+def make_context(
+    table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS
+) -> tuple[list[RoleGuess], Context]:
     rules = loaded.rules
     ctx = Context(table.columns, {}, rules.settings, str(loaded.path) if loaded.path else None)
+    ctx.progress = progress
     for name in rules.columns:  # every column named under `columns:` must exist
         ctx.column(name, "`columns:`")
     guesses = detect_roles(table.frame, table.columns, dict(rules.columns))
@@ -80,6 +84,8 @@ def normalize(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     logs = [change_log.empty()]
     rows = frame.get_column(ROW)
+    planned = sum(len(ctx.targets(r.column, r.role, "normalize rule")) * len(r.steps) for r in rules)
+    ctx.progress.start("normalizing", planned, "steps")
     for rule in rules:
         when = frame.select(ctx.condition(rule.when).alias("w")).get_column("w")
         for column in ctx.targets(rule.column, rule.role, "normalize rule"):
@@ -89,13 +95,17 @@ def normalize(
                 after = pl.select(pl.when(when).then(result).otherwise(before)).to_series().alias(column)
                 logs.append(change_log.diff(rows, before, after, column, f"normalize:{step}"))
                 frame = frame.with_columns(after)
+                ctx.progress.advance()
+    ctx.progress.finish()
     return frame, pl.concat(logs)
 
 
-def prepare(table: Table, loaded: LoadedRules) -> Prepared:
+def prepare(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Prepared:
     """Roles, fill and normalize: the frame as `clean` would write it."""
-    guesses, ctx = make_context(table, loaded)
-    frame, filled = apply_fill(table.frame, loaded.rules.fill, ctx, loaded.base)
+    with progress_step(progress, "detecting roles and region", None, "rows"):
+        guesses, ctx = make_context(table, loaded, progress)
+    with progress_step(progress, "filling", None, "rules"):
+        frame, filled = apply_fill(table.frame, loaded.rules.fill, ctx, loaded.base)
     frame, normalized = normalize(frame, loaded.rules.normalize, ctx)
     return Prepared(table, guesses, ctx, frame, pl.concat([filled, normalized]))
 
@@ -104,19 +114,24 @@ def validate(prepared: Prepared, loaded: LoadedRules) -> Validated:
     """Every check of the rules, plus a ``fixed`` finding for each repair fill and normalize made
     (``validate/findings.repairs``): what `clean` would change is visible in `validate` too."""
     parts = [F.empty()]
-    parts.extend(run_check(prepared.frame, check, prepared.ctx) for check in loaded.rules.validate_)
+    watch = prepared.ctx.progress
+    watch.start("validating", len(loaded.rules.validate_), "checks")
+    for check in loaded.rules.validate_:
+        parts.append(run_check(prepared.frame, check, prepared.ctx))
+        watch.advance()
+    watch.finish()
     parts.append(F.repairs(prepared.changes))
     return Validated(prepared, F.sort(pl.concat(parts)))
 
 
-def check_table(table: Table, loaded: LoadedRules) -> Validated:
-    return validate(prepare(table, loaded), loaded)
+def check_table(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Validated:
+    return validate(prepare(table, loaded, progress), loaded)
 
 
-def clean(table: Table, loaded: LoadedRules) -> Cleaned:
+def clean(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Cleaned:
     """Split rows: those with an error finding go to rejects (original values plus reasons), the rest
     to cleaned (filled and normalized). Every input row lands in exactly one of them."""
-    validated = check_table(table, loaded)
+    validated = check_table(table, loaded, progress)
     cleaned, rejected = split(table.frame, validated.prepared.frame, validated.findings)
     return Cleaned(validated, cleaned, rejected)
 
@@ -167,13 +182,15 @@ class Deduped:
 
 
 def dedupe_prepared(prepared: Prepared, loaded: LoadedRules) -> Deduped:
-    keys = match_keys(prepared.frame, prepared.ctx)
-    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe))
+    progress = prepared.ctx.progress
+    with progress_step(progress, "building match keys", None, "rows"):
+        keys = match_keys(prepared.frame, prepared.ctx)
+    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe, progress=progress))
 
 
-def dedupe(table: Table, loaded: LoadedRules) -> Deduped:
+def dedupe(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Deduped:
     """Prepare (fill, normalize) and cluster probable duplicate customers."""
-    return dedupe_prepared(prepare(table, loaded), loaded)
+    return dedupe_prepared(prepare(table, loaded, progress), loaded)
 
 
 @dataclass
@@ -215,18 +232,13 @@ class Ran:
         return self.deduped.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE)
 
 
-def print_nothing(_step: str) -> None:
-    return None
-
-
-def run(table: Table, loaded: LoadedRules, progress: Callable[[str], object] = print_nothing) -> Ran:
-    """Fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records.
-    ``progress(step)`` is told when each step starts."""
-    progress("filling, normalizing and validating")
-    cleaned = clean(table, loaded)
+def run(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Ran:
+    """Fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records;
+    ``progress`` (crmclean.progress) is told each step, and how far it is."""
+    cleaned = clean(table, loaded, progress)
     prepared = cleaned.validated.prepared
     clean_rows = Prepared(prepared.table, prepared.guesses, prepared.ctx, cleaned.cleaned, prepared.changes)
-    progress("finding duplicate customers")
     deduped = dedupe_prepared(clean_rows, loaded)
-    progress("merging golden records")
-    return Ran(cleaned, deduped, deduped.golden(loaded))
+    with progress_step(progress, "merging golden records", None, "clusters"):
+        golden = deduped.golden(loaded)
+    return Ran(cleaned, deduped, golden)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from crmclean import api, stream
-from crmclean.cli import options, streaming
+from crmclean.cli import options, progress, streaming
 from crmclean.cli.options import ReportFlags, WriteFlags
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.errors import UsageError
@@ -71,24 +71,27 @@ def clean_command(
     kwargs = write.kwargs([file])
     stderr = terminal_console(stderr=True)
     if streaming.wanted(file, read, report, loaded, (output, rejects, changes, findings)):
-        streamed = stream.clean_file(
-            file,
-            loaded,
-            read,
-            output=output,
-            rejects=rejects,
-            changes=changes,
-            findings=findings,
-            out_encoding=write.encoding,
-            escape_formulas=write.formulas,
-        )
+        with progress.shown(quiet=report.quiet) as watch:
+            streamed = stream.clean_file(
+                file,
+                loaded,
+                read,
+                output=output,
+                rejects=rejects,
+                changes=changes,
+                findings=findings,
+                out_encoding=write.encoding,
+                escape_formulas=write.formulas,
+                progress=watch,
+            )
         if not report.quiet:
             counts = (
                 f" · {streamed.rows_cleaned:,} cleaned · {streamed.rows_rejected:,} rejected to {rejects}"
             )
             streaming.print_summary(streamed, stderr, report.show_values, counts)
         return streaming.exit_code(False, report.no_fail)
-    result = api.clean(file, loaded, report=report.options, options=read)
+    with progress.shown(quiet=report.quiet) as watch:
+        result = api.clean(file, loaded, report=report.options, options=read, progress=watch)
     write_table(result.cleaned, output, **kwargs)
     write_table(result.rejected, rejects, **kwargs)
     if changes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from crmclean import api
-from crmclean.cli import options
+from crmclean.cli import options, progress
 from crmclean.cli.options import WriteFlags
 from crmclean.cli.output import terminal_console
 from crmclean.errors import ExitCode, UsageError
@@ -86,7 +86,8 @@ def dedupe_command(
         result = api.link(file, against, api.load_rules(rules, region=region), options=read)
         write_table(result.annotated, output, **kwargs)
     else:
-        result = api.dedupe(file, rules, region=region, options=read)
+        with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
+            result = api.dedupe(file, rules, region=region, options=read, progress=watch)
         write_table(result.clusters, output, **kwargs)
         if golden:
             write_table(result.golden, golden, **kwargs)

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from crmclean.cli import options
+from crmclean.cli import options, progress
 from crmclean.cli.app import stderr_console
 from crmclean.cli.options import RulesOption, WriteFlags
 from crmclean.errors import ExitCode
@@ -54,7 +54,10 @@ def build_command(
     read: ReadOptions,
 ) -> int:
     """Build a new master in DIR from one or more exports: records, golden records, lineage, events."""
-    built = build_module.build(directory, files, load_rules(rules), source_name or None, code_prefix, read)
+    with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
+        built = build_module.build(
+            directory, files, load_rules(rules), source_name or None, code_prefix, read, progress=watch
+        )
     info = {"master": directory, "records": built.records, "customers": built.customers}
     _say(fmt, quiet, info, f"{directory}: {built.records:,} records -> {built.customers:,} customers")
     return ExitCode.OK
@@ -81,7 +84,8 @@ def add_command(
     read: ReadOptions,
 ) -> int:
     """Add a batch: each record attaches to a code, gets a new one, or merges two (an event, never silent)."""
-    result = add_module.add(directory, file, source_name, read, max_merge_share)
+    with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
+        result = add_module.add(directory, file, source_name, read, max_merge_share, progress=watch)
     info = {"master": directory, "input": file, **result.summary()}
     line = (
         f"{file}: {result.records:,} records, {result.known:,} already in the master · "

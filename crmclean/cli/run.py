@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from crmclean import api, pipeline
-from crmclean.cli import options
+from crmclean import api
+from crmclean.cli import options, progress
 from crmclean.cli.options import ReportFlags, WriteFlags
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.errors import UsageError
@@ -52,19 +51,20 @@ def run_command(
         raise UsageError(f"--out-dir {out_dir!r} is a file, not a folder")
     loaded = api.load_rules(rules, check_dns=check_dns or None, region=region)
     check_report_targets(report, [file])
-    status_console = terminal_console(stderr=True)
-    live = status_console.is_terminal and not report.quiet  # a spinner only for a person watching
-    with status_console.status("reading", spinner="dots") if live else nullcontext() as status:
-        progress = status.update if status is not None else pipeline.print_nothing
-        result = api.run(file, loaded, report=report.options, options=read, progress=progress)
-    folder.mkdir(parents=True, exist_ok=True)
-    kwargs = write.kwargs([file])
-    for name, frame in {**result.outputs(), "pairs": result.pairs}.items():
-        write_table(frame, str(folder / f"{name}.{out_format.value}"), **kwargs)
-    for fmt in ("json", "html"):
-        write_bytes_atomic(
-            folder / f"report.{fmt}", result.report.render(fmt).encode("utf-8"), mode=write.mode
-        )
+    with progress.shown(quiet=report.quiet) as watch:  # on stderr, for a person watching only
+        result = api.run(file, loaded, report=report.options, options=read, progress=watch)
+        folder.mkdir(parents=True, exist_ok=True)
+        kwargs = write.kwargs([file])
+        outputs = {**result.outputs(), "pairs": result.pairs}
+        watch.start(f"writing {folder}", len(outputs) + 2, "files")
+        for name, frame in outputs.items():
+            write_table(frame, str(folder / f"{name}.{out_format.value}"), **kwargs)
+            watch.advance()
+        for fmt in ("json", "html"):
+            write_bytes_atomic(
+                folder / f"report.{fmt}", result.report.render(fmt).encode("utf-8"), mode=write.mode
+            )
+            watch.advance()
     return emit_report(result.report, report, terminal=terminal_console())
 
 

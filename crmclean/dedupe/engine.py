@@ -11,10 +11,12 @@ from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
 from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities, with_frequencies
 from crmclean.dedupe.learn import MIN_PAIRS, fit_em
+from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.rules.model import DedupeRules
 
 CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE = "cluster_id", "cluster_size", "match_score"
 PAIRS_PER_SLICE = 500_000
+PAIRS_PER_TICK = 50_000  # with a watcher, smaller slices: the bar moves (the similarities are the same)
 
 
 @dataclass
@@ -42,18 +44,30 @@ def with_rid(keys: pl.DataFrame) -> pl.DataFrame:
 
 
 def find_duplicates(
-    keys: pl.DataFrame, settings: DedupeRules, exclude: pl.Series | None = None
+    keys: pl.DataFrame,
+    settings: DedupeRules,
+    exclude: pl.Series | None = None,
+    *,
+    progress: Progress = NO_PROGRESS,
 ) -> Duplicates:
     """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
-    files stacked; ``exclude`` marks records never compared with each other)."""
+    files stacked; ``exclude`` marks records never compared with each other). ``progress`` is told
+    the candidate pairs scored of the pairs planned."""
+    progress.start("blocking candidate pairs", None, "records")
     keys = with_frequencies(with_rid(keys))
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
+    progress.finish()
     weights = dict(settings.weights)
     # both records' keys side by side cost far more than the similarities: a slice at a time
-    sims = pl.concat(
-        [similarities(keys, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
-        or [similarities(keys, blocking.pairs)]
-    )
+    progress.start("scoring candidate pairs", blocking.pairs.height, "pairs")
+    size = PAIRS_PER_SLICE if progress is NO_PROGRESS else PAIRS_PER_TICK
+    parts = []
+    for part in blocking.pairs.iter_slices(size):
+        parts.append(similarities(keys, part))
+        progress.advance(part.height)
+    sims = pl.concat(parts or [similarities(keys, blocking.pairs)])
+    progress.finish()
+    progress.start("learning evidence and clustering", None, "pairs")
     table, offset, evidence = None, OFFSET, "built-in"
     if settings.learn is not False:
         learned = fit_em(sims, weights, min_pairs=0 if settings.learn else MIN_PAIRS)
@@ -89,6 +103,7 @@ def find_duplicates(
     scored = scored.with_columns(decision=decision, decided_by=decided_by(same, settings.match, offset))
     scored = scored.sort("a", "b")
     clusters = _describe(keys, labels, scored)
+    progress.finish()
     return Duplicates(keys, scored, clusters, blocking, evidence, table, offset)
 
 

@@ -105,6 +105,11 @@ def summary(found: Duplicates, records: int, linked: pl.DataFrame | None = None)
         .head(LARGEST)
     )
     duplicates = records - clusters.height
+    by_size: dict[int, dict[str, int]] = {}
+    matched = multi.join(fields, on="cluster", how="inner").select("size", field="fields").explode("field")
+    counted = matched.drop_nulls("field").group_by("size", "field").len().sort("size", "len", "field")
+    for size, name, n in counted.iter_rows():
+        by_size.setdefault(int(size), {})[name] = int(n)
     info = {
         "records": records,
         "clusters": clusters.height,
@@ -116,6 +121,8 @@ def summary(found: Duplicates, records: int, linked: pl.DataFrame | None = None)
         "skipped_blocks": found.blocking.skipped_blocks,
         "largest_block": found.blocking.largest_block,
         "size_distribution": {int(s): int(n) for s, n in sizes.iter_rows()},
+        # size -> field -> clusters of that size where the field gave evidence for a merge
+        "matched_by_size": {s: dict(sorted(f.items(), key=lambda kv: -kv[1])) for s, f in by_size.items()},
         "largest": [
             {
                 "cluster_id": r[CLUSTER_ID],

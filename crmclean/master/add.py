@@ -39,6 +39,7 @@ from crmclean.master.build import _batch_info, count, order_index
 from crmclean.master.codes import Allocator, code_number
 from crmclean.master.keys import candidates, key_frame
 from crmclean.master.linkage import decide, problems
+from crmclean.progress import NO_PROGRESS, Progress
 
 DEFAULT_MAX_MERGE_SHARE = 0.05
 
@@ -67,7 +68,13 @@ class Added:
         }
 
 
-def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: float) -> Added:
+def link(
+    master: store.Master,
+    batch: Batch,
+    timestamp: str,
+    max_merge_share: float,
+    progress: Progress = NO_PROGRESS,
+) -> Added:
     """The master after ``batch`` (in memory), or a :class:`store.MasterGateError`."""
     loaded = store.stored_rules(master.state)
     settings = loaded.rules.dedupe
@@ -89,7 +96,7 @@ def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: fl
     result.compared_with = old.height
     stacked = pl.concat([key_frame(old), key_frame(new_index)])
     side = pl.Series([True] * old.height + [False] * new_index.height)
-    found = find_duplicates(stacked, settings, exclude=side)
+    found = find_duplicates(stacked, settings, exclude=side, progress=progress)
     clusters = found.clusters.sort(RID).with_columns(
         pl.concat(
             [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
@@ -214,14 +221,15 @@ def add(
     source: str | None = None,
     options: ReadOptions | None = None,
     max_merge_share: float = DEFAULT_MAX_MERGE_SHARE,
+    progress: Progress = NO_PROGRESS,
 ) -> Added:
     """Add ``file`` to the master at ``root``: written as a new version unless nothing is new."""
     root = Path(root)
     with store.locked(root):
         master = store.load(root)
         loaded = store.stored_rules(master.state)
-        batch = read_batch(file, source or default_source(file), loaded, options)
-        result = link(master, batch, store.now_utc(), max_merge_share)
+        batch = read_batch(file, source or default_source(file), loaded, options, progress)
+        result = link(master, batch, store.now_utc(), max_merge_share, progress)
         if result.master is not None:
             store.write(root, result.master)
             result.written = True

@@ -20,6 +20,8 @@ from crmclean.dedupe.keys import KEYS, match_keys
 from crmclean.errors import InputError
 from crmclean.io.read import ROW, ReadOptions, read_table
 from crmclean.master.store import KEY_PREFIX, file_sha256
+from crmclean.progress import NO_PROGRESS, Progress
+from crmclean.progress import step as progress_step
 from crmclean.rules.load import LoadedRules
 from crmclean.schema import ROLES
 
@@ -49,8 +51,15 @@ def canonical(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     return frame.select(columns) if columns else pl.DataFrame(height=frame.height)
 
 
-def read_batch(path: str, source: str, loaded: LoadedRules, options: ReadOptions | None = None) -> Batch:
-    table = read_table(path, options)
+def read_batch(
+    path: str,
+    source: str,
+    loaded: LoadedRules,
+    options: ReadOptions | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> Batch:
+    with progress_step(progress, f"reading {Path(path).name}", None, "rows"):
+        table = read_table(path, options)
     for column in table.columns:
         if column in RESERVED:
             raise InputError(
@@ -59,7 +68,7 @@ def read_batch(path: str, source: str, loaded: LoadedRules, options: ReadOptions
                 column=column,
                 hint="rename the column in the export",
             )
-    prepared = pipeline.prepare(table, loaded)
+    prepared = pipeline.prepare(table, loaded, progress)
     keys = match_keys(prepared.frame, prepared.ctx)
     rows = table.frame.get_column(ROW).cast(pl.Int64)
     head = pl.DataFrame(

@@ -31,6 +31,7 @@ from crmclean.master.batch import (
 )
 from crmclean.master.codes import Allocator, check_prefix
 from crmclean.master.keys import key_frame
+from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.rules.load import LoadedRules
 
 
@@ -42,7 +43,13 @@ class Built:
     path: Path | None = None
 
 
-def assemble(batches: list[Batch], loaded: LoadedRules, prefix: str, timestamp: str) -> store.Master:
+def assemble(
+    batches: list[Batch],
+    loaded: LoadedRules,
+    prefix: str,
+    timestamp: str,
+    progress: Progress = NO_PROGRESS,
+) -> store.Master:
     """The master of ``batches`` (in memory; :func:`build` writes it)."""
     state = store.new_state(loaded, check_prefix(prefix))
     hashes = pl.concat([content_hashes(b.records) for b in batches])
@@ -53,7 +60,7 @@ def assemble(batches: list[Batch], loaded: LoadedRules, prefix: str, timestamp: 
     )
     n = index.height
     index = index.with_columns(pl.int_range(n, dtype=pl.Int64).alias(SEQ), keys.alias(RECORD_KEY))
-    found = find_duplicates(key_frame(index), loaded.rules.dedupe)
+    found = find_duplicates(key_frame(index), loaded.rules.dedupe, progress=progress)
     clusters = found.clusters.sort("_rid")
     labels = clusters.get_column("cluster")
     firsts = labels.unique().sort()  # a cluster's label is its smallest _rid, i.e. its first record
@@ -128,9 +135,10 @@ def build(
     sources: list[str] | None = None,
     prefix: str = "CUST-",
     options: ReadOptions | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Built:
     """Build a new master at ``root`` from ``files`` (``sources``: one name per file, default the file
-    names)."""
+    names). ``progress`` (crmclean.progress) is told each step."""
     from crmclean.master.batch import default_source
 
     root = Path(root)
@@ -144,8 +152,8 @@ def build(
             f"{root} already holds a master", hint="use `crmclean master add`, or build into a new folder"
         )
     check_prefix(prefix)
-    batches = [read_batch(f, name, loaded, options) for f, name in zip(files, names, strict=True)]
-    master = assemble(batches, loaded, prefix, store.now_utc())
+    batches = [read_batch(f, name, loaded, options, progress) for f, name in zip(files, names, strict=True)]
+    master = assemble(batches, loaded, prefix, store.now_utc(), progress)
     with store.locked(root):
         path = store.write(root, master)
     return Built(master, master.index.height, master.golden.height, path)

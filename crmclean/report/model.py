@@ -76,6 +76,8 @@ class Duplicates:
     largest: list[ClusterView]
     size_distribution: dict[int, int]  # size -> number of clusters
     evidence: str = "built-in"  # "learned" (weights fitted to this file by EM) or "built-in (why)"
+    # size -> field -> clusters of that size in which the field gave evidence for a merge
+    matched_by_size: dict[int, dict[str, int]] = field(default_factory=dict)
 
     @property
     def share(self) -> float:
@@ -114,6 +116,15 @@ class ColumnStats:
     top_problems: list[Problem] = field(default_factory=list)  # error and warning messages
     fixed: int = 0  # cells fill or normalize repaired (fixed findings; a cell once per step)
     fixed_rows: int = 0  # cells with at least one repair
+    valid_before: int | None = None  # filled as read, needed no repair, no error or warning finding
+
+    @property
+    def valid_rate_before(self) -> float | None:
+        """Share of the cells filled as read that were valid as they were (no repair needed, no
+        error or warning finding); None when nothing was filled or it was not measured."""
+        if self.valid_before is None or not self.filled_before:
+            return None
+        return self.valid_before / self.filled_before
 
     @property
     def fixed_rate(self) -> float:
@@ -189,6 +200,16 @@ class DnsCheck:
 
 
 @dataclass
+class ChangeCount:
+    """Cells one step of fill or normalize changed in one column (from the change log)."""
+
+    column: str
+    step: str  # the change log's rule: ``normalize:phone_e164``, ``fill:...``
+    cells: int
+    cosmetic: bool = False  # whitespace, Unicode form or letter case only: never a `fixed` finding
+
+
+@dataclass
 class Quality:
     cells: int
     ready_before: int
@@ -221,6 +242,7 @@ class Report:
     dns: DnsCheck | None = None  # None: domains were not looked up (no --check-dns)
     generator: str = f"crmclean {__version__}"
     region: dict[str, Any] | None = None  # crmclean.region.RegionInference.as_dict(): rows without a country
+    changes: list[ChangeCount] = field(default_factory=list)  # by column and step, most cells first
 
     @property
     def verdict(self) -> str:
@@ -321,6 +343,7 @@ def build_report(
         values_masked=not show_values,
         dns=_dns(prepared.ctx),
         region=None if prepared.ctx.region_info is None else prepared.ctx.region_info.as_dict(),
+        changes=change_counts(prepared.changes),
     )
     report.gate = evaluate_gate(report, gate, baseline)
     return report
@@ -406,6 +429,21 @@ def _checks(
     return out
 
 
+def change_counts(changes: pl.DataFrame) -> list[ChangeCount]:
+    """The change log counted by column and step (its ``rule``): most cells first."""
+    if not changes.height:
+        return []
+    counted = (
+        changes.group_by(["column", "rule"])
+        .agg(pl.len().alias("cells"))
+        .sort(["cells", "column", "rule"], descending=[True, False, False])
+    )
+    return [
+        ChangeCount(column, rule, int(n), rule.removeprefix("normalize:") in COSMETIC_STEPS)
+        for column, rule, n in counted.iter_rows()
+    ]
+
+
 # --- columns and quality --------------------------------------------------------------------------
 
 
@@ -485,6 +523,7 @@ def _column_stats(
             top_problems=problems,
             fixed=sev.get((c, "fixed"), 0),
             fixed_rows=len(fixed_rows.get(c, empty)),
+            valid_before=min(int(after[f"untouched{i}"]), int(before[c])),
         )
         stats.append(col)
         if c in roles or not roles:

@@ -42,6 +42,8 @@ from crmclean.context import Context
 from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, ReadOptions, Table
 from crmclean.normalize.phonebook import PhoneBook
+from crmclean.progress import NO_PROGRESS, Progress
+from crmclean.progress import step as progress_step
 from crmclean.rules.load import LoadedRules
 from crmclean.schema import RoleGuess
 from crmclean.stream import source
@@ -218,15 +220,18 @@ def validate_file(
     keep_findings: bool = False,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     spool_dir: str | Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> StreamValidated:
     """``pipeline.check_table(read_table(path, options), loaded)``, a chunk of ``chunk_rows`` records at a
     time: same findings, in the same order. ``findings``: also write them there (any format
     crmclean.stream.sink appends to), atomically. ``keep_findings``: keep them in the result too
-    (memory: the findings). ``on_chunk`` gets each chunk's frames and final findings."""
-    plan = source.plan(path, options, chunk_rows)
+    (memory: the findings). ``on_chunk`` gets each chunk's frames and final findings; ``progress``
+    the rows done of the rows in the file."""
+    with progress_step(progress, f"scanning {Path(path).name}", None, "rows"):
+        plan = source.plan(path, options, chunk_rows)
     try:
         writers = {"findings": findings}
-        return _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir).run()
+        return _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir).run(progress)
     finally:
         plan.close()
 
@@ -246,18 +251,20 @@ def clean_file(
     keep_findings: bool = False,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     spool_dir: str | Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> StreamCleaned:
     """``pipeline.clean`` plus ``write_table`` of its outputs, a chunk at a time: the same rows in
     ``output`` (cleaned) and ``rejects`` (original values + ``_reasons``), the same change log and
     findings, byte for byte in CSV and NDJSON. Nothing is written unless every row lands in exactly
     one of cleaned or rejected; rows with errors are left out of ``output`` whether or not ``rejects``
-    is given (as ``clean`` does)."""
-    plan = source.plan(path, options, chunk_rows)
+    is given (as ``clean`` does). ``progress``: the rows done of the rows in the file."""
+    with progress_step(progress, f"scanning {Path(path).name}", None, "rows"):
+        plan = source.plan(path, options, chunk_rows)
     try:
         writers = {"cleaned": output, "rejected": rejects, "changes": changes, "findings": findings}
         write = {"encoding": out_encoding, "formulas": escape_formulas}
         run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write)
-        return run.run()  # type: ignore[return-value]
+        return run.run(progress)  # type: ignore[return-value]
     finally:
         plan.close()
 
@@ -317,14 +324,19 @@ class _Run:
 
     # -- the run
 
-    def run(self) -> StreamValidated:
+    def run(self, progress: Progress = NO_PROGRESS) -> StreamValidated:
         spool = tempfile.TemporaryDirectory(prefix="crmclean-spool-", dir=self.spool_dir)
         try:
             self.spool = Path(spool.name)
+            progress.start("cleaning" if self.clean else "validating", self.plan.rows, "rows")
             for chunk, frame in source.chunks(self.plan):
                 self._chunk(chunk.index, frame)
+                progress.advance(frame.height)
+            progress.finish()
             if self.defer_findings:
+                progress.start("checking across chunks", None, "rows")
                 self._finalize()
+                progress.finish()
             self._totals()
             for writer in self.writers.values():
                 writer.commit()

@@ -96,7 +96,7 @@ def test_every_format_counts_repairs(export, loaded):
     markdown = render(report, "markdown")
     assert "repairs (fixed) | 3" in markdown and "| normalize:email | email | fixed | 1 |" in markdown
     assert "3 repairs" in render(report, "github")
-    assert '<span class="fixed">fixed</span>' in render(report, "html")
+    assert '<span class="status fixed">fixed</span>' in render(report, "html")
 
 
 def test_the_gate_judges_repairs_only_when_asked(export, loaded):

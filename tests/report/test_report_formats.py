@@ -109,11 +109,24 @@ def test_html_is_self_contained_with_charts(report):
     page = render(report, "html")
     parser = _Tags()
     parser.feed(page)
-    assert parser.tags.count("svg") == 3  # fill rate, validity, cluster sizes
+    # filled and valid before/after, changes by column, findings per check, cluster sizes
+    assert parser.tags.count("svg") == 5
     assert "script" not in parser.tags and "img" not in parser.tags and "link" not in parser.tags
-    assert not [v for k, v in parser.attrs if k in ("src", "href")]
+    assert not [v for k, v in parser.attrs if k == "src"]
+    assert all(v and v.startswith("#") for k, v in parser.attrs if k == "href")  # the page's own sections
     assert "url(" not in page and "@import" not in page
     assert "default-src 'none'" in page
+
+
+def test_every_html_chart_has_a_table_of_its_numbers(report):
+    page = render(report, "html")
+    parser = _Tags()
+    parser.feed(page)
+    ids = {v for k, v in parser.attrs if k == "id"}
+    described = [v for k, v in parser.attrs if k == "aria-describedby"]
+    assert len(described) == parser.tags.count("svg") and set(described) <= ids
+    assert '<html lang="en">' in page and "@media print" in page and "@media (max-width:" in page
+    assert page.index("Gate verdict") < page.index("<h2")  # the verdict comes first
 
 
 HOSTILE = "<script>alert(1)</script> [red]x[/] |a| **b** `c` %0A\n::error::"
