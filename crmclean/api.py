@@ -14,13 +14,14 @@ functions: it maps flags to arguments and results to files and exit codes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 
 from crmclean import pipeline
+from crmclean.dedupe.decisions import DecisionsSource, load_decisions
 from crmclean.dedupe.engine import CLUSTER_ID
 from crmclean.dedupe.engine import Duplicates as DedupeFound
 from crmclean.dedupe.explain import Explanation, explain_pair
@@ -224,11 +225,16 @@ class Deduplication:
 
     @cached_property
     def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.deduped.duplicates, self.loaded.rules.dedupe.review)
+        return pair_rows(self.deduped.duplicates, self.deduped.duplicates.review)
 
     @cached_property
     def review(self) -> pl.DataFrame:
         return review_rows(self.deduped.duplicates, (self.table,))
+
+    @property
+    def decisions(self) -> dict | None:
+        """What the decisions did (counts, records not in the file, the threshold); None without."""
+        return _decisions_summary(self.deduped.duplicates)
 
     @cached_property
     def merged(self) -> Golden:
@@ -302,7 +308,20 @@ class RunResult(Cleaning):
 
     @cached_property
     def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.ran.deduped.duplicates, self.loaded.rules.dedupe.review)
+        return pair_rows(self.ran.deduped.duplicates, self.ran.deduped.duplicates.review)
+
+    @cached_property
+    def review(self) -> pl.DataFrame:
+        """The pairs in the review band, both records' source values side by side (cleaned rows only:
+        rejected rows were not deduplicated)."""
+        kept = self.ran.deduped.duplicates.keys.select(ROW)
+        rows = self.table.frame.join(kept, on=ROW, how="semi", maintain_order="left")
+        return review_rows(self.ran.deduped.duplicates, (replace(self.table, frame=rows),))
+
+    @property
+    def decisions(self) -> dict | None:
+        """What the decisions did (counts, records not in the file, the threshold); None without."""
+        return _decisions_summary(self.ran.deduped.duplicates)
 
     def _report_arguments(self) -> dict:
         return {
@@ -326,6 +345,14 @@ class RunResult(Cleaning):
             "golden": self.golden,
             "lineage": self.lineage,
         }
+
+
+def _decisions_summary(found: DedupeFound) -> dict | None:
+    return None if found.labels is None else found.labels.summary()
+
+
+def _decisions(source: DecisionsSource | None) -> pl.DataFrame | None:
+    return None if source is None else load_decisions(source)
 
 
 def duplicates_view(
@@ -423,11 +450,14 @@ def dedupe(
     *,
     region: str | None = None,
     options: ReadOptions | None = None,
+    decisions: DecisionsSource | None = None,
 ) -> Deduplication:
     """Cluster probable duplicate customers (zero-config from the detected roles; tuned under
-    ``dedupe:`` in the rules)."""
+    ``dedupe:`` in the rules). ``decisions``: a decisions file (path) or frame
+    (``left, right, decision, decided_at``; see :mod:`crmclean.dedupe.decisions`): a person's
+    ``same`` and ``different`` outrank every score."""
     table, loaded = read(source, options), load_rules(rules, region=region)
-    return Deduplication(table, loaded, pipeline.dedupe(table, loaded))
+    return Deduplication(table, loaded, pipeline.dedupe(table, loaded, _decisions(decisions)))
 
 
 def link(
@@ -472,14 +502,21 @@ class PairExplanation:
 
 
 def explain(
-    source: Source, first: str, second: str, rules: RulesSource = None, *, options: ReadOptions | None = None
+    source: Source,
+    first: str,
+    second: str,
+    rules: RulesSource = None,
+    *,
+    options: ReadOptions | None = None,
+    decisions: DecisionsSource | None = None,
 ) -> PairExplanation:
-    """Explain the pair of records ``first`` and ``second`` (customer ids or row numbers)."""
+    """Explain the pair of records ``first`` and ``second`` (customer ids or row numbers);
+    ``decisions`` as for :func:`dedupe` (the explanation names the decision that decided the pair)."""
     table, loaded = read(source, options), load_rules(rules)
     row_a, row_b = find_record(table, first), find_record(table, second)
     if row_a == row_b:
         raise UsageError(f"{first!r} and {second!r} are the same record (row {row_a})")
-    found = pipeline.dedupe(table, loaded).duplicates
+    found = pipeline.dedupe(table, loaded, _decisions(decisions)).duplicates
     return PairExplanation(row_a, row_b, explain_pair(found, loaded.rules.dedupe, row_a, row_b), loaded)
 
 
@@ -492,11 +529,12 @@ def run(
     region: str | None = None,
     options: ReadOptions | None = None,
     progress: Callable[[str], object] = pipeline.print_nothing,
+    decisions: DecisionsSource | None = None,
 ) -> RunResult:
     """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
-    ``progress(step)`` is told when each step starts."""
+    ``progress(step)`` is told when each step starts; ``decisions`` as for :func:`dedupe`."""
     table, loaded = read(source, options), load_rules(rules, check_dns=check_dns, region=region)
-    ran = pipeline.run(table, loaded, progress=progress)
+    ran = pipeline.run(table, loaded, progress=progress, decisions=_decisions(decisions))
     return RunResult(
         table,
         loaded,

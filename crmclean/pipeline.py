@@ -15,6 +15,7 @@ import polars as pl
 
 from crmclean import changes as change_log
 from crmclean.context import Context
+from crmclean.dedupe.decisions import Labels, record_keys, resolve
 from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, Duplicates, find_duplicates
 from crmclean.dedupe.keys import match_keys
 from crmclean.dedupe.link import link_columns
@@ -166,14 +167,28 @@ class Deduped:
         return self.prepared.table.frame.join(clusters, on=ROW, how="left", maintain_order="left")
 
 
-def dedupe_prepared(prepared: Prepared, loaded: LoadedRules) -> Deduped:
+def keys_of_records(prepared: Prepared) -> pl.DataFrame:
+    """``_row``, ``key`` of every row of the file: the record keys decisions name
+    (:func:`crmclean.dedupe.decisions.record_keys`)."""
+    frame = prepared.table.frame
+    return frame.select(ROW).with_columns(key=record_keys(frame, prepared.ctx.first_of("customer_id"), ROW))
+
+
+def dedupe_prepared(
+    prepared: Prepared, loaded: LoadedRules, decisions: pl.DataFrame | None = None
+) -> Deduped:
+    """Cluster the prepared rows; ``decisions``: a person's (from
+    :func:`crmclean.dedupe.decisions.load_decisions`), which outrank the scores."""
     keys = match_keys(prepared.frame, prepared.ctx)
-    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe))
+    labels: Labels | None = None
+    if decisions is not None:
+        labels = resolve(decisions, keys.get_column(ROW), keys_of_records(prepared))
+    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe, labels=labels))
 
 
-def dedupe(table: Table, loaded: LoadedRules) -> Deduped:
+def dedupe(table: Table, loaded: LoadedRules, decisions: pl.DataFrame | None = None) -> Deduped:
     """Prepare (fill, normalize) and cluster probable duplicate customers."""
-    return dedupe_prepared(prepare(table, loaded), loaded)
+    return dedupe_prepared(prepare(table, loaded), loaded, decisions)
 
 
 @dataclass
@@ -219,14 +234,19 @@ def print_nothing(_step: str) -> None:
     return None
 
 
-def run(table: Table, loaded: LoadedRules, progress: Callable[[str], object] = print_nothing) -> Ran:
+def run(
+    table: Table,
+    loaded: LoadedRules,
+    progress: Callable[[str], object] = print_nothing,
+    decisions: pl.DataFrame | None = None,
+) -> Ran:
     """Fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records.
-    ``progress(step)`` is told when each step starts."""
+    ``progress(step)`` is told when each step starts; ``decisions`` outrank the dedupe scores."""
     progress("filling, normalizing and validating")
     cleaned = clean(table, loaded)
     prepared = cleaned.validated.prepared
     clean_rows = Prepared(prepared.table, prepared.guesses, prepared.ctx, cleaned.cleaned, prepared.changes)
     progress("finding duplicate customers")
-    deduped = dedupe_prepared(clean_rows, loaded)
+    deduped = dedupe_prepared(clean_rows, loaded, decisions)
     progress("merging golden records")
     return Ran(cleaned, deduped, deduped.golden(loaded))
