@@ -389,6 +389,7 @@ def duplicates_view(
 
 def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
     return Duplicates(
+        decisions=info.get("decisions"),
         records=info["records"],
         clusters=info["clusters_with_duplicates"],
         duplicate_records=info["duplicate_records"],
@@ -401,9 +402,11 @@ def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
 
 def dedupe_details(info: dict) -> dict:
     """What only dedupe measures, beside the report's `duplicates` object."""
-    details = {"skipped_blocks": info["skipped_blocks"], "largest_block": info["largest_block"]}
+    details: dict = {"skipped_blocks": info["skipped_blocks"], "largest_block": info["largest_block"]}
     if "link" in info:
         details["link"] = info["link"]
+    if "decisions" in info:
+        details["decisions"] = info["decisions"]
     return details
 
 

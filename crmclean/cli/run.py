@@ -35,6 +35,7 @@ def run_command(
     out_format: OutFormat = typer.Option(OutFormat.csv, "--out-format", help="Format of the data outputs."),
     check_dns: bool = options.CheckDns,
     region: str | None = options.RegionOption,
+    decisions: str | None = options.DecisionsOption,
     *,
     read: ReadOptions,
     write: WriteFlags,
@@ -43,7 +44,8 @@ def run_command(
     """The main job: read, fill, normalize, validate, dedupe and merge in one pass.
 
     Writes into OUT_DIR: cleaned, rejects (original values + _reasons), changes, findings, clusters
-    (cleaned rows -> cluster_id), golden (one record per customer), lineage, pairs, and report.json /
+    (cleaned rows -> cluster_id), golden (one record per customer), lineage, pairs, review (the pairs
+    in the review band, both records side by side: `crmclean review` walks them), and report.json /
     report.html; prints the report. Rows with errors are quarantined in rejects, so they warn; a
     `gate:` section or --gate-fail decides what fails (exit 1). See docs/report.md.
     """
@@ -56,10 +58,12 @@ def run_command(
     live = status_console.is_terminal and not report.quiet  # a spinner only for a person watching
     with status_console.status("reading", spinner="dots") if live else nullcontext() as status:
         progress = status.update if status is not None else pipeline.print_nothing
-        result = api.run(file, loaded, report=report.options, options=read, progress=progress)
+        result = api.run(
+            file, loaded, report=report.options, options=read, progress=progress, decisions=decisions
+        )
     folder.mkdir(parents=True, exist_ok=True)
     kwargs = write.kwargs([file])
-    for name, frame in {**result.outputs(), "pairs": result.pairs}.items():
+    for name, frame in {**result.outputs(), "pairs": result.pairs, "review": result.review}.items():
         write_table(frame, str(folder / f"{name}.{out_format.value}"), **kwargs)
     for fmt in ("json", "html"):
         write_bytes_atomic(

@@ -76,6 +76,7 @@ class Duplicates:
     largest: list[ClusterView]
     size_distribution: dict[int, int]  # size -> number of clusters
     evidence: str = "built-in"  # "learned" (weights fitted to this file by EM) or "built-in (why)"
+    decisions: dict[str, Any] | None = None  # what a person's decisions did (decisions.Labels.summary)
 
     @property
     def share(self) -> float:
