@@ -51,8 +51,9 @@ ROW_PREFIX = "row:"
 #: Labelled pairs needed to fit the match threshold, and of each kind at least this many.
 MIN_LABELLED = 20
 MIN_EACH = 5
-#: The fitted threshold stays within these log2-odds (a score of about 0.001 .. 0.999).
-FIT_RANGE = (-10.0, 10.0)
+#: The fitted threshold stays within these log2-odds (a score of about 1e-6 .. 1 - 1e-6), the range
+#: the cohesion step clips pair evidence to.
+FIT_RANGE = (-20.0, 20.0)
 EXAMPLES = 5
 
 DecisionsSource = str | Path | pl.DataFrame
@@ -356,6 +357,7 @@ class ThresholdFit:
     different: int
     errors: int = 0  # labelled pairs the threshold used still gets wrong by score alone
     reason: str = ""
+    odds: float | None = None  # the fitted threshold in log2-odds (total - offset)
 
     def describe(self) -> str:
         pairs = f"{self.same + self.different} labelled pairs ({self.same} same, {self.different} different)"
@@ -364,8 +366,9 @@ class ThresholdFit:
         if self.match == self.configured:
             return f"match threshold {self.configured:g} kept: it fits the {pairs}"
         return (
-            f"match threshold fitted to {pairs}: {self.configured:g} -> {self.match:.4g}"
-            f" ({self.errors} of them still on the wrong side by score alone)"
+            f"match threshold fitted to {pairs}: {self.configured:g} -> {self.match:.7g}"
+            f" ({self.odds:+.1f} points over the offset; {self.errors} of them still on the wrong side"
+            " by score alone)"
         )
 
 
@@ -415,4 +418,4 @@ def fit_threshold(same: Sequence[float], different: Sequence[float], configured:
     if errors(current) <= best:
         return ThresholdFit(True, configured, configured, n_same, n_diff, errors(current))
     chosen = min((c for c in candidates if errors(c) == best), key=lambda c: (abs(c - current), c))
-    return ThresholdFit(True, round(_probability(chosen), 6), configured, n_same, n_diff, best)
+    return ThresholdFit(True, _probability(chosen), configured, n_same, n_diff, best, odds=chosen)
