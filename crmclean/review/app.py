@@ -48,7 +48,7 @@ class ReviewApp(App[None]):
         self.sub_title = str(session.result.table.name)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="≡")
         yield Static(id="progress")
         yield Static(id="pair")
         with Horizontal(id="tables"):
