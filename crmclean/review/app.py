@@ -136,6 +136,16 @@ class ReviewApp(App[None]):
             verdict.append(f"   household rule withheld {e.held:.1f} shared points", style="yellow")
         if e.swapped:
             verdict.append("   names compared crosswise (first/last swapped)")
+        mate = session.against_cluster(pair)
+        if mate is not None:
+            row, other, told = mate
+            worst = sorted((v, f) for f, v in told.points.items() if v < 0)[:3]
+            verdict.append(
+                f"\nkept apart: row {row}, in the same cluster, against row {other}: ", style="yellow"
+            )
+            verdict.append(f"{told.total:+.1f} points")
+            if worst:
+                verdict.append(" (" + ", ".join(f"{f} {v:+.1f}" for v, f in worst) + ")")
         self.query_one("#verdict", Static).update(verdict)
 
     # ------------------------------------------------------------------ keys

@@ -28,6 +28,8 @@ from crmclean.pipeline import keys_of_records
 from crmclean.rules.load import RulesSource
 
 SKIP = "skip"
+#: Clusters up to this size are searched for the member that disagrees most (cohesion splits).
+MATES = 12
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,30 @@ class Session:
                 a, b = mask_value(a, role) or "", mask_value(b, role) or ""
             out.append(FieldRow(column, a, b, state))
         return out
+
+    def against_cluster(self, pair: tuple[int, int] | None = None) -> tuple[int, int, Explanation] | None:
+        """For a cohesion split: the cluster mate of one record that disagrees most with the other
+        (``mate row, other row, their explanation``); None for other pairs or bigger clusters."""
+        pair = pair or self.current
+        if pair is None:
+            return None
+        e = self.explanation(pair)
+        if e.decided_by != "cohesion split":
+            return None
+        clusters = self.result.deduped.duplicates.clusters
+        worst: tuple[int, int, Explanation] | None = None
+        for row, other, cluster, size in (
+            (pair[0], pair[1], e.cluster_a, e.size_a),
+            (pair[1], pair[0], e.cluster_b, e.size_b),
+        ):
+            if size < 2 or size > MATES:
+                continue
+            mates = clusters.filter((pl.col("cluster_id") == cluster) & (pl.col(ROW) != row))
+            for mate in mates.get_column(ROW).to_list():
+                told = self.explanation((int(mate), other))
+                if worst is None or told.total < worst[2].total:
+                    worst = (int(mate), other, told)
+        return worst
 
     def uncertainty(self, pair: tuple[int, int] | None = None) -> float:
         """Log2-odds from the match threshold: 0 is a coin toss."""

@@ -33,6 +33,7 @@ def press(app: ReviewApp, *keys: str) -> dict[str, str]:
             await pilot.pause()
             shown["progress"] = str(app.query_one("#progress", Static).render())
             shown["pair"] = str(app.query_one("#pair", Static).render())
+            shown["verdict"] = str(app.query_one("#verdict", Static).render())
             fields = app.query_one("#fields", DataTable)
             shown["fields"] = "\n".join(
                 " | ".join(str(c) for c in fields.get_row_at(i)) for i in range(fields.row_count)
@@ -68,6 +69,9 @@ def test_the_review_band_shows_both_records_masked_and_the_evidence(tmp_path):
     e = api.explain(DUPES, "C017", "C018").explanation
     assert f"phone | 1.00 | {e.points['phone']:+.1f}" in shown["points"]
     assert f"email | 0.00 | {e.points['email']:+.1f}" in shown["points"]
+    # and why the cluster kept them apart: row 16, in 17's cluster, has another birth date than 18
+    assert "kept apart: row 16, in the same cluster, against row 18: -2.5 points" in shown["verdict"]
+    assert "birth_date -8.0" in shown["verdict"]
 
 
 def test_show_values_shows_them(tmp_path):
