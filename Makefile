@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/crmclean profile examples/customers.csv
 	$(BIN)/crmclean run examples/customers.csv --out-dir out
-	@echo "outputs in out/: cleaned, rejects, changes, findings, clusters, golden, lineage, pairs (.csv), report.json, report.html"
+	@echo "outputs in out/: cleaned, rejects, changes, findings, clusters, golden, lineage, pairs, review (.csv), report.json, report.html"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,13 +14,14 @@ functions: it maps flags to arguments and results to files and exit codes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 
 from crmclean import pipeline
+from crmclean.dedupe.decisions import DecisionsSource, load_decisions
 from crmclean.dedupe.engine import CLUSTER_ID
 from crmclean.dedupe.engine import Duplicates as DedupeFound
 from crmclean.dedupe.explain import Explanation, explain_pair
@@ -233,11 +234,16 @@ class Deduplication:
 
     @cached_property
     def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.deduped.duplicates, self.loaded.rules.dedupe.review)
+        return pair_rows(self.deduped.duplicates, self.deduped.duplicates.review)
 
     @cached_property
     def review(self) -> pl.DataFrame:
         return review_rows(self.deduped.duplicates, (self.table,))
+
+    @property
+    def decisions(self) -> dict | None:
+        """What the decisions did (counts, records not in the file, the threshold); None without."""
+        return _decisions_summary(self.deduped.duplicates)
 
     @cached_property
     def merged(self) -> Golden:
@@ -311,7 +317,20 @@ class RunResult(Cleaning):
 
     @cached_property
     def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.ran.deduped.duplicates, self.loaded.rules.dedupe.review)
+        return pair_rows(self.ran.deduped.duplicates, self.ran.deduped.duplicates.review)
+
+    @cached_property
+    def review(self) -> pl.DataFrame:
+        """The pairs in the review band, both records' source values side by side (cleaned rows only:
+        rejected rows were not deduplicated)."""
+        kept = self.ran.deduped.duplicates.keys.select(ROW)
+        rows = self.table.frame.join(kept, on=ROW, how="semi", maintain_order="left")
+        return review_rows(self.ran.deduped.duplicates, (replace(self.table, frame=rows),))
+
+    @property
+    def decisions(self) -> dict | None:
+        """What the decisions did (counts, records not in the file, the threshold); None without."""
+        return _decisions_summary(self.ran.deduped.duplicates)
 
     def _report_arguments(self) -> dict:
         return {
@@ -335,6 +354,14 @@ class RunResult(Cleaning):
             "golden": self.golden,
             "lineage": self.lineage,
         }
+
+
+def _decisions_summary(found: DedupeFound) -> dict | None:
+    return None if found.labels is None else found.labels.summary()
+
+
+def _decisions(source: DecisionsSource | None) -> pl.DataFrame | None:
+    return None if source is None else load_decisions(source)
 
 
 def duplicates_view(
@@ -371,6 +398,7 @@ def duplicates_view(
 
 def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
     return Duplicates(
+        decisions=info.get("decisions"),
         records=info["records"],
         clusters=info["clusters_with_duplicates"],
         duplicate_records=info["duplicate_records"],
@@ -384,9 +412,11 @@ def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
 
 def dedupe_details(info: dict) -> dict:
     """What only dedupe measures, beside the report's `duplicates` object."""
-    details = {"skipped_blocks": info["skipped_blocks"], "largest_block": info["largest_block"]}
+    details: dict = {"skipped_blocks": info["skipped_blocks"], "largest_block": info["largest_block"]}
     if "link" in info:
         details["link"] = info["link"]
+    if "decisions" in info:
+        details["decisions"] = info["decisions"]
     return details
 
 
@@ -439,12 +469,16 @@ def dedupe(
     region: str | None = None,
     options: ReadOptions | None = None,
     progress: Progress = NO_PROGRESS,
+    decisions: DecisionsSource | None = None,
 ) -> Deduplication:
     """Cluster probable duplicate customers (zero-config from the detected roles; tuned under
-    ``dedupe:`` in the rules)."""
+    ``dedupe:`` in the rules). ``decisions``: a decisions file (path) or frame
+    (``left, right, decision, decided_at``; see :mod:`crmclean.dedupe.decisions`): a person's
+    ``same`` and ``different`` outrank every score. ``progress`` (crmclean.progress) is told each
+    step and how far it is."""
     table = _read(source, options, progress)
     loaded = load_rules(rules, region=region)
-    return Deduplication(table, loaded, pipeline.dedupe(table, loaded, progress))
+    return Deduplication(table, loaded, pipeline.dedupe(table, loaded, progress, _decisions(decisions)))
 
 
 def link(
@@ -489,14 +523,21 @@ class PairExplanation:
 
 
 def explain(
-    source: Source, first: str, second: str, rules: RulesSource = None, *, options: ReadOptions | None = None
+    source: Source,
+    first: str,
+    second: str,
+    rules: RulesSource = None,
+    *,
+    options: ReadOptions | None = None,
+    decisions: DecisionsSource | None = None,
 ) -> PairExplanation:
-    """Explain the pair of records ``first`` and ``second`` (customer ids or row numbers)."""
+    """Explain the pair of records ``first`` and ``second`` (customer ids or row numbers);
+    ``decisions`` as for :func:`dedupe` (the explanation names the decision that decided the pair)."""
     table, loaded = read(source, options), load_rules(rules)
     row_a, row_b = find_record(table, first), find_record(table, second)
     if row_a == row_b:
         raise UsageError(f"{first!r} and {second!r} are the same record (row {row_a})")
-    found = pipeline.dedupe(table, loaded).duplicates
+    found = pipeline.dedupe(table, loaded, decisions=_decisions(decisions)).duplicates
     return PairExplanation(row_a, row_b, explain_pair(found, loaded.rules.dedupe, row_a, row_b), loaded)
 
 
@@ -509,12 +550,14 @@ def run(
     region: str | None = None,
     options: ReadOptions | None = None,
     progress: Progress = NO_PROGRESS,
+    decisions: DecisionsSource | None = None,
 ) -> RunResult:
     """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
-    ``progress`` (crmclean.progress) is told each step and how far it is."""
+    ``progress`` (crmclean.progress) is told each step and how far it is; ``decisions`` as for
+    :func:`dedupe`."""
     table = _read(source, options, progress)
     loaded = load_rules(rules, check_dns=check_dns, region=region)
-    ran = pipeline.run(table, loaded, progress=progress)
+    ran = pipeline.run(table, loaded, progress=progress, decisions=_decisions(decisions))
     return RunResult(
         table,
         loaded,

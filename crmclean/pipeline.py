@@ -14,6 +14,7 @@ import polars as pl
 
 from crmclean import changes as change_log
 from crmclean.context import Context
+from crmclean.dedupe.decisions import Labels, record_keys, resolve
 from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, Duplicates, find_duplicates
 from crmclean.dedupe.keys import match_keys
 from crmclean.dedupe.link import link_columns
@@ -181,16 +182,36 @@ class Deduped:
         return self.prepared.table.frame.join(clusters, on=ROW, how="left", maintain_order="left")
 
 
-def dedupe_prepared(prepared: Prepared, loaded: LoadedRules) -> Deduped:
+def keys_of_records(prepared: Prepared) -> pl.DataFrame:
+    """``_row``, ``key`` of every row of the file: the record keys decisions name
+    (:func:`crmclean.dedupe.decisions.record_keys`)."""
+    frame = prepared.table.frame
+    return frame.select(ROW).with_columns(key=record_keys(frame, prepared.ctx.first_of("customer_id"), ROW))
+
+
+def dedupe_prepared(
+    prepared: Prepared, loaded: LoadedRules, decisions: pl.DataFrame | None = None
+) -> Deduped:
+    """Cluster the prepared rows; ``decisions``: a person's (from
+    :func:`crmclean.dedupe.decisions.load_decisions`), which outrank the scores."""
     progress = prepared.ctx.progress
     with progress_step(progress, "building match keys", None, "rows"):
         keys = match_keys(prepared.frame, prepared.ctx)
-    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe, progress=progress))
+    labels: Labels | None = None
+    if decisions is not None:
+        labels = resolve(decisions, keys.get_column(ROW), keys_of_records(prepared))
+    return Deduped(prepared, find_duplicates(keys, loaded.rules.dedupe, labels=labels, progress=progress))
 
 
-def dedupe(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Deduped:
-    """Prepare (fill, normalize) and cluster probable duplicate customers."""
-    return dedupe_prepared(prepare(table, loaded, progress), loaded)
+def dedupe(
+    table: Table,
+    loaded: LoadedRules,
+    progress: Progress = NO_PROGRESS,
+    decisions: pl.DataFrame | None = None,
+) -> Deduped:
+    """Prepare (fill, normalize) and cluster probable duplicate customers; ``decisions`` outrank the
+    scores."""
+    return dedupe_prepared(prepare(table, loaded, progress), loaded, decisions)
 
 
 @dataclass
@@ -232,13 +253,19 @@ class Ran:
         return self.deduped.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE)
 
 
-def run(table: Table, loaded: LoadedRules, progress: Progress = NO_PROGRESS) -> Ran:
+def run(
+    table: Table,
+    loaded: LoadedRules,
+    progress: Progress = NO_PROGRESS,
+    decisions: pl.DataFrame | None = None,
+) -> Ran:
     """Fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records;
-    ``progress`` (crmclean.progress) is told each step, and how far it is."""
+    ``progress`` (crmclean.progress) is told each step, and how far it is; ``decisions`` outrank the
+    dedupe scores."""
     cleaned = clean(table, loaded, progress)
     prepared = cleaned.validated.prepared
     clean_rows = Prepared(prepared.table, prepared.guesses, prepared.ctx, cleaned.cleaned, prepared.changes)
-    deduped = dedupe_prepared(clean_rows, loaded)
+    deduped = dedupe_prepared(clean_rows, loaded, decisions)
     with progress_step(progress, "merging golden records", None, "clusters"):
         golden = deduped.golden(loaded)
     return Ran(cleaned, deduped, golden)

@@ -54,9 +54,9 @@ def _register() -> None:
     """Add every command to ``app``, in the order ``--help`` lists them (once)."""
     if app.registered_commands:
         return
-    from crmclean.cli import clean, dedupe, explain, init, master, profile, run, schema, validate
+    from crmclean.cli import clean, dedupe, explain, init, master, profile, review, run, schema, validate
 
-    for command in (profile, validate, clean, dedupe, explain, run, master, init, schema):
+    for command in (profile, validate, clean, dedupe, explain, review, run, master, init, schema):
         command.register(app)
 
 

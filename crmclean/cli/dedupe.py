@@ -11,6 +11,7 @@ from crmclean.cli.output import terminal_console
 from crmclean.errors import ExitCode, UsageError
 from crmclean.io.read import ReadOptions
 from crmclean.io.write import check_distinct_outputs, write_table
+from crmclean.report.console import decisions_text
 from crmclean.report.json import render_dedupe_json
 
 
@@ -57,6 +58,7 @@ def dedupe_command(
     ),
     quiet: bool = options.Quiet,
     region: str | None = options.RegionOption,
+    decisions: str | None = options.DecisionsOption,
     *,
     read: ReadOptions,
     write: WriteFlags,
@@ -83,11 +85,15 @@ def dedupe_command(
     kwargs = write.kwargs([file] if against is None else [file, against])
     result: api.Deduplication | api.Linkage
     if against is not None:
+        if decisions is not None:
+            raise UsageError("--decisions does not apply with --against (yet): decide inside one file")
         result = api.link(file, against, api.load_rules(rules, region=region), options=read)
         write_table(result.annotated, output, **kwargs)
     else:
         with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
-            result = api.dedupe(file, rules, region=region, options=read, progress=watch)
+            result = api.dedupe(
+                file, rules, region=region, options=read, progress=watch, decisions=decisions
+            )
         write_table(result.clusters, output, **kwargs)
         if golden:
             write_table(result.golden, golden, **kwargs)
@@ -118,6 +124,8 @@ def summary_line(info: dict, name: str) -> str:
         )
     if info.get("evidence"):
         line += f" · evidence: {info['evidence']}"
+    if info.get("decisions"):
+        line += f" · decisions: {decisions_text(info['decisions'])}"
     if info["skipped_blocks"]:
         skipped = ", ".join(f"{k} {v:,}" for k, v in info["skipped_blocks"].items())
         line += f" · blocks over the size cap skipped: {skipped}"

@@ -19,11 +19,12 @@ def explain_command(
     second: str = typer.Argument(..., help="Second record: its customer id, or its row number."),
     rules: str | None = options.RulesOption,
     show_values: bool = options.ShowValues,
+    decisions: str | None = options.DecisionsOption,
     *,
     read: ReadOptions,
 ) -> int:
     """Why two records are (or are not) the same customer, field by field."""
-    result = api.explain(file, first, second, rules, options=read)
+    result = api.explain(file, first, second, rules, options=read, decisions=decisions)
     settings = result.loaded.rules.dedupe
     print_explanation(
         result.explanation, settings, result.row_a, result.row_b, show_values, terminal_console()

@@ -34,6 +34,7 @@ def run_command(
     out_format: OutFormat = typer.Option(OutFormat.csv, "--out-format", help="Format of the data outputs."),
     check_dns: bool = options.CheckDns,
     region: str | None = options.RegionOption,
+    decisions: str | None = options.DecisionsOption,
     *,
     read: ReadOptions,
     write: WriteFlags,
@@ -42,7 +43,8 @@ def run_command(
     """The main job: read, fill, normalize, validate, dedupe and merge in one pass.
 
     Writes into OUT_DIR: cleaned, rejects (original values + _reasons), changes, findings, clusters
-    (cleaned rows -> cluster_id), golden (one record per customer), lineage, pairs, and report.json /
+    (cleaned rows -> cluster_id), golden (one record per customer), lineage, pairs, review (the pairs
+    in the review band, both records side by side: `crmclean review` walks them), and report.json /
     report.html; prints the report. Rows with errors are quarantined in rejects, so they warn; a
     `gate:` section or --gate-fail decides what fails (exit 1). See docs/report.md.
     """
@@ -52,10 +54,12 @@ def run_command(
     loaded = api.load_rules(rules, check_dns=check_dns or None, region=region)
     check_report_targets(report, [file])
     with progress.shown(quiet=report.quiet) as watch:  # on stderr, for a person watching only
-        result = api.run(file, loaded, report=report.options, options=read, progress=watch)
+        result = api.run(
+            file, loaded, report=report.options, options=read, progress=watch, decisions=decisions
+        )
         folder.mkdir(parents=True, exist_ok=True)
         kwargs = write.kwargs([file])
-        outputs = {**result.outputs(), "pairs": result.pairs}
+        outputs = {**result.outputs(), "pairs": result.pairs, "review": result.review}
         watch.start(f"writing {folder}", len(outputs) + 2, "files")
         for name, frame in outputs.items():
             write_table(frame, str(folder / f"{name}.{out_format.value}"), **kwargs)

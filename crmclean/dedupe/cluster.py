@@ -9,6 +9,11 @@ record joins a cluster when it is close to the cluster as a whole, not to one me
 strong evidence against it (another birth date, another first name at one address) drags the
 average below the threshold and keeps the groups apart.
 
+A person's decisions (:mod:`crmclean.dedupe.decisions`) outrank the scores: a ``same`` pair is a
+link whatever its score and its records start average linkage as one group, which is never split; a
+``different`` pair's records are never merged, so a component that chains them together is rebuilt
+and splits where the average evidence is weakest.
+
 Cluster ids are deterministic: a cluster is named after the smallest ``_rid`` it holds, and every
 tie is broken by ``_rid``.
 """
@@ -16,7 +21,7 @@ tie is broken by ``_rid``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations
 
 import polars as pl
@@ -51,13 +56,26 @@ LOG_ODDS_RANGE = (-20.0, 20.0)
 
 
 def average_linkage(
-    members: list[int], scores: dict[tuple[int, int], float], threshold: float, missing: float = 0.0
+    members: list[int],
+    scores: dict[tuple[int, int], float],
+    threshold: float,
+    missing: float = 0.0,
+    *,
+    atoms: dict[int, int] | None = None,
+    apart: frozenset[tuple[int, int]] = frozenset(),
 ) -> list[list[int]]:
     """Merge groups, best average first, while the average cross score reaches ``threshold``
-    (``scores`` and ``threshold`` on one scale: probabilities or log-odds)."""
-    groups = [[m] for m in sorted(members)]
+    (``scores`` and ``threshold`` on one scale: probabilities or log-odds). A person's decisions:
+    ``atoms`` (record -> its group of ``same`` decisions) are the starting groups, and two groups
+    between which an ``apart`` pair (a ``different`` decision) runs never merge."""
+    start: dict[int, list[int]] = {}
+    for m in sorted(members):
+        start.setdefault(atoms.get(m, m) if atoms else m, []).append(m)
+    groups = sorted(start.values(), key=lambda g: g[0])
 
     def link(g: list[int], h: list[int]) -> float:
+        if apart and any((min(x, y), max(x, y)) in apart for x in g for y in h):
+            return float("-inf")
         total = sum(scores.get((min(x, y), max(x, y)), missing) for x in g for y in h)
         return total / (len(g) * len(h))
 
@@ -67,7 +85,7 @@ def average_linkage(
             value = link(groups[i], groups[j])
             if value > best + 1e-12:
                 best, best_i, best_j = value, i, j
-        if best < threshold:
+        if best < threshold or best == float("-inf"):
             break
         merged = sorted(groups[best_i] + groups[best_j])
         groups = [g for k, g in enumerate(groups) if k not in (best_i, best_j)] + [merged]
@@ -81,13 +99,24 @@ def cluster(
     threshold: float,
     score_more: Callable[[pl.DataFrame], pl.DataFrame],
     offset: float = 5.0,
+    same: Sequence[tuple[int, int]] = (),
+    different: Sequence[tuple[int, int]] = (),
 ) -> tuple[pl.Series, pl.DataFrame]:
     """Cluster label per record (its cluster's smallest ``_rid``) and every scored pair, including the
-    extra pairs scored inside components. ``score_more(pairs)`` scores pairs (a, b) on demand."""
+    extra pairs scored inside components. ``score_more(pairs)`` scores pairs (a, b) on demand.
+
+    ``same`` and ``different``: a person's decisions (``_rid`` pairs, a < b; ``same`` consistent
+    with ``different``, see :func:`crmclean.dedupe.decisions.consistent`). ``same`` pairs are links
+    whatever their score, and groups that average linkage never splits; a component that holds a
+    ``different`` pair is rebuilt by average linkage, which never merges across it."""
     matches = scored.filter(pl.col("score") >= threshold)
-    labels = components(n, matches.get_column("a").to_list(), matches.get_column("b").to_list())
+    a_side = matches.get_column("a").to_list() + [a for a, _ in same]
+    b_side = matches.get_column("b").to_list() + [b for _, b in same]
+    labels = components(n, a_side, b_side)
     comp = pl.DataFrame({"rid": range(n), "comp": labels}, schema={"rid": pl.UInt32, "comp": pl.UInt32})
-    sizes = comp.group_by("comp").len().filter(pl.col("len") > 2)
+    # components over two records, and those where a `different` pair ended together, are rebuilt
+    split = {labels[a] for a, b in different if labels[a] == labels[b]}
+    sizes = comp.group_by("comp").len().filter((pl.col("len") > 2) | pl.col("comp").is_in(sorted(split)))
     if sizes.height == 0:
         return comp.get_column("comp").alias("cluster"), scored
     big = comp.join(sizes, on="comp").sort("comp", "rid")
@@ -116,9 +145,14 @@ def cluster(
     for comp_id, a, b, s in in_big.select("comp", "a", "b", odds.clip(lo, hi)).iter_rows():
         pair_scores.setdefault(comp_id, {})[(a, b)] = s
     at_least = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else (hi if threshold else lo)
+    atoms = dict(enumerate(components(n, [a for a, _ in same], [b for _, b in same]))) if same else None
+    apart = frozenset(different)
     relabel: dict[int, int] = {}
     for comp_id, members in big.group_by("comp", maintain_order=True).agg("rid").iter_rows():
-        for group in average_linkage(members, pair_scores.get(comp_id, {}), at_least, UNSCORED):
+        found = average_linkage(
+            members, pair_scores.get(comp_id, {}), at_least, UNSCORED, atoms=atoms, apart=apart
+        )
+        for group in found:
             for rid in group:
                 relabel[rid] = group[0]
     out = [relabel.get(i, label) for i, label in enumerate(labels)]

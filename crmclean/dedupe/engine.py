@@ -10,6 +10,7 @@ import polars as pl
 from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
 from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities, with_frequencies
+from crmclean.dedupe.decisions import DIFFERENT, SAME, Labels, fit_threshold
 from crmclean.dedupe.learn import MIN_PAIRS, fit_em
 from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.rules.model import DedupeRules
@@ -28,6 +29,9 @@ class Duplicates:
     evidence: str = "built-in"  # "learned" (EM on this file) or "built-in (why)"
     table: dict[str, list[float]] | None = None  # learned evidence per field level; None: built-in
     offset: float = OFFSET
+    labels: Labels | None = None  # a person's decisions, as applied (None: no decisions file)
+    match: float = 0.9  # the match threshold used: the rules', or the one fitted to the decisions
+    review: float = 0.5  # the review band's floor used (lowered to a fitted threshold under it)
 
     @property
     def compared(self) -> int:
@@ -47,12 +51,15 @@ def find_duplicates(
     keys: pl.DataFrame,
     settings: DedupeRules,
     exclude: pl.Series | None = None,
+    labels: Labels | None = None,
     *,
     progress: Progress = NO_PROGRESS,
 ) -> Duplicates:
     """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
-    files stacked; ``exclude`` marks records never compared with each other). ``progress`` is told
-    the candidate pairs scored of the pairs planned."""
+    files stacked; ``exclude`` marks records never compared with each other). ``labels``: a person's
+    decisions on records of ``keys`` (:func:`crmclean.dedupe.decisions.resolve`); they outrank the
+    scores, and fit the match threshold when there are enough of them. ``progress`` is told the
+    candidate pairs scored of the pairs planned."""
     progress.start("blocking candidate pairs", None, "records")
     keys = with_frequencies(with_rid(keys))
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
@@ -84,33 +91,67 @@ def find_duplicates(
                 )
             )
     scored = score(sims, weights, table, offset)
-    labels, scored = cluster(
+    match, review = settings.match, settings.review
+    decided = None
+    if labels is not None:
+        decided = labels.frame()
+        # decided pairs blocking did not propose are scored too: the story explain tells, and the fit
+        missing = decided.select("a", "b").join(scored.select("a", "b"), on=["a", "b"], how="anti")
+        if missing.height:
+            extra = score_pairs(keys, missing.with_columns(via=pl.lit("decision")), weights, table, offset)
+            scored = pl.concat([scored, extra.select(scored.columns)]).sort("a", "b")
+        told = scored.join(decided, on=["a", "b"]).select("label", odds=pl.col("total") - offset)
+        by_kind = {
+            k: told.filter(pl.col("label") == k).get_column("odds").to_list() for k in (SAME, DIFFERENT)
+        }
+        labels.fit = fit_threshold(by_kind[SAME], by_kind[DIFFERENT], settings.match)
+        match = labels.fit.match
+        review = min(review, match)
+    clusters_of, scored = cluster(
         keys.height,
         scored,
-        settings.match,
+        match,
         lambda more: score_pairs(keys, more, weights, table, offset),
         offset,
+        same=labels.same if labels is not None else (),
+        different=labels.different if labels is not None else (),
     )
+    if decided is not None:
+        scored = scored.join(
+            decided.rename({"label": "_label"}), on=["a", "b"], how="left", maintain_order="left"
+        )
+    else:
+        scored = scored.with_columns(_label=pl.lit(None, dtype=pl.String))
     # labels are indexed by _rid, so a pair's two clusters are a gather, not a join
-    same = pl.lit(labels.gather(scored.get_column("a"))) == pl.lit(labels.gather(scored.get_column("b")))
+    a_cluster = clusters_of.gather(scored.get_column("a"))
+    same = pl.lit(a_cluster) == pl.lit(clusters_of.gather(scored.get_column("b")))
+    told_apart = pl.col("_label").is_not_null() & ~same  # a person decided: never left for review
     decision = (
         pl.when(same)
         .then(pl.lit("match"))
-        .when(pl.col("score") >= settings.review)
+        .when(told_apart)
+        .then(pl.lit("no_match"))
+        .when(pl.col("score") >= review)
         .then(pl.lit("review"))
         .otherwise(pl.lit("no_match"))
     )
-    scored = scored.with_columns(decision=decision, decided_by=decided_by(same, settings.match, offset))
+    by = (
+        pl.when(pl.col("_label").is_not_null())
+        .then(pl.lit("decision"))
+        .otherwise(decided_by(same, match, offset))
+    )
+    scored = scored.with_columns(decision=decision, decided_by=by).drop("_label")
     scored = scored.sort("a", "b")
-    clusters = _describe(keys, labels, scored)
+    clusters = _describe(keys, clusters_of, scored)
     progress.finish()
-    return Duplicates(keys, scored, clusters, blocking, evidence, table, offset)
+    return Duplicates(keys, scored, clusters, blocking, evidence, table, offset, labels, match, review)
 
 
 #: Which step decided a pair (``decided_by``): its own score; the cluster it joined through others
 #: (a score under the threshold, merged by cohesion); the cohesion check that kept a scoring pair in
-#: two clusters; the household rule that withheld the shared home or office points.
-DECIDED_BY = ("score", "cluster", "cohesion split", "household rule")
+#: two clusters; the household rule that withheld the shared home or office points; a person's
+#: decision (the decisions file) about this very pair.
+DECIDED_BY = ("score", "cluster", "cohesion split", "household rule", "decision")
 
 
 def decided_by(same: pl.Expr, match: float, offset: float) -> pl.Expr:

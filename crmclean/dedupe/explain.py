@@ -51,6 +51,10 @@ class Explanation:
     carried_by: dict[str, int] = field(default_factory=dict)  # field -> records carrying the shared value
     household: bool = False  # the household rule withheld the shared home or office points
     held: float = 0.0  # the points it withheld
+    label: str | None = None  # what a person decided about this pair (same / different), if anything
+    decided_at: str | None = None  # when
+    match: float = 0.9  # the thresholds used (the match one may be fitted to the decisions)
+    review: float = 0.5
 
 
 def _rid(found: Duplicates, row: int) -> int:
@@ -80,8 +84,12 @@ def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: in
     cb = clusters.filter(pl.col(RID) == b).row(0, named=True)
     if ca["cluster"] == cb["cluster"]:
         decision = "match"
+    elif candidate:
+        decision = pair["decision"]  # a pair a person decided is never left for review
     else:
-        decision = "review" if pair["score"] >= settings.review else "no_match"
+        decision = "review" if pair["score"] >= found.review else "no_match"
+    label = found.labels.kind(a, b) if found.labels is not None else None
+    decided_at = found.labels.decided_at.get((a, b)) if found.labels is not None else None
     if candidate:
         reason = pair["decided_by"]
     else:
@@ -107,6 +115,10 @@ def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: in
         carried_by={f: int(pair[c]) for f, c in _TF.items() if pair.get(c) is not None},
         household=bool(pair.get("household")),
         held=float(pair.get("held") or 0.0),
+        label=label,
+        decided_at=decided_at,
+        match=found.match,
+        review=found.review,
     )
 
 

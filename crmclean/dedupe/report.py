@@ -133,6 +133,8 @@ def summary(found: Duplicates, records: int, linked: pl.DataFrame | None = None)
             for r in largest.iter_rows(named=True)
         ],
     }
+    if found.labels is not None:
+        info["decisions"] = found.labels.summary()
     if linked is not None:
         status = linked.get_column("status").value_counts()
         counts = dict(

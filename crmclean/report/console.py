@@ -112,6 +112,8 @@ def summary_panel(report: Report) -> Panel:
                 f"({pct(dup.share)} of {dup.records:,})",
             )
         )
+        if dup.decisions is not None:
+            lines.append(_line("decisions", Text(decisions_text(dup.decisions))))
     q = report.quality
     lines.append(_line("quality", f"{pct(q.before)} → {pct(q.after)} of cells ready (before → after)"))
     lines.append(_line("gate", verdict_text(report)))
@@ -209,3 +211,16 @@ def gate_table(report: Report) -> Table:
             Text(item.status, style=STYLE[item.status]), Text(what or item.kind), Text(item.message)
         )
     return table
+
+
+def decisions_text(info: dict) -> str:
+    """One line on what a person's decisions did (``decisions.Labels.summary``)."""
+    text = f"{info['same']:,} same, {info['different']:,} different applied"
+    if info["not_in_file"]:
+        examples = ", ".join(info["not_in_file_examples"])
+        text += f"; {info['not_in_file']:,} about records not in this file (e.g. {examples})"
+    if info["conflicts"]:
+        text += f"; {info['conflicts']:,} same not applied (a different contradicts them)"
+    if info.get("threshold"):
+        text += f"; {info['threshold']}"
+    return text

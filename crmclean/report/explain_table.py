@@ -54,14 +54,24 @@ def print_explanation(
         )
     console.print(table)
     verdict = {"match": "[green]same customer[/]", "review": "[yellow]review[/]", "no_match": "different"}
+    decided = result.decided_by
+    if result.decided_by == "decision" and result.label:
+        decided = f"decision ({result.label}, decided {result.decided_at})"
+    fitted = " fitted to the decisions" if result.match != settings.match else ""
     console.print(
         f"total {result.total:+.1f} points -> score {result.score:.3f} "
-        f"(match >= {settings.match}, review >= {settings.review}): {verdict[result.decision]}"
-        f" · decided by {result.decided_by} · evidence {result.evidence}"
+        f"(match >= {result.match:g}{fitted}, review >= {result.review:g}): {verdict[result.decision]}"
+        f" · decided by {decided} · evidence {result.evidence}"
     )
     console.print(
-        f"candidate pair: {'yes, blocked on ' + result.via if result.via else 'no (no shared blocking key)'}"
+        f"candidate pair: {_candidate(result.via)}"
         f" · clusters {result.cluster_a} (size {result.size_a}) and {result.cluster_b} (size {result.size_b})"
         + (" · names compared crosswise (first/last swapped)" if result.swapped else ""),
         markup=False,
     )
+
+
+def _candidate(via: str | None) -> str:
+    if via == "decision":
+        return "no, compared because a person decided it"
+    return "yes, blocked on " + via if via else "no (no shared blocking key)"

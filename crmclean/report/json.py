@@ -133,6 +133,22 @@ class SizeDoc(_Doc):
     clusters: int = Field(description="Clusters of that size.")
 
 
+class DecisionsDoc(_Doc):
+    """A person's decisions (--decisions): same and different pairs, which outrank every score."""
+
+    loaded: int = Field(description="Decisions in the file (the last per pair).")
+    same: int = Field(description="`same` decisions on two records of this file.")
+    different: int = Field(description="`different` decisions on two records of this file.")
+    not_in_file: int = Field(description="Decisions naming a record this file does not hold.")
+    not_in_file_examples: list[str] = Field(description="A few of those record keys.")
+    conflicts: int = Field(
+        description="`same` decisions not applied: a chain of them contradicted a `different`."
+    )
+    match: float | None = Field(description="The match threshold used.")
+    threshold_fitted: bool = Field(description="True when the threshold was fitted to the labelled pairs.")
+    threshold: str | None = Field(description="What was done with the threshold, and why.")
+
+
 class DuplicatesDoc(_Doc):
     """Duplicate detection, when the command dedupes."""
 
@@ -146,6 +162,7 @@ class DuplicatesDoc(_Doc):
     evidence: str = Field(
         description="learned: match weights fitted to this file (EM); built-in (and why): the fixed ones."
     )
+    decisions: DecisionsDoc | None = Field(None, description="null without a decisions file.")
 
 
 class DnsDoc(_Doc):
@@ -298,6 +315,7 @@ def duplicates_doc(dup: Duplicates) -> DuplicatesDoc:
         size_distribution=[SizeDoc(size=s, clusters=n) for s, n in sorted(dup.size_distribution.items())],
         largest=[ClusterDoc(**vars(c)) for c in dup.largest],
         evidence=dup.evidence,
+        decisions=None if dup.decisions is None else DecisionsDoc(**dup.decisions),
     )
 
 

@@ -78,6 +78,7 @@ class Duplicates:
     evidence: str = "built-in"  # "learned" (weights fitted to this file by EM) or "built-in (why)"
     # size -> field -> clusters of that size in which the field gave evidence for a merge
     matched_by_size: dict[int, dict[str, int]] = field(default_factory=dict)
+    decisions: dict[str, Any] | None = None  # what a person's decisions did (decisions.Labels.summary)
 
     @property
     def share(self) -> float:
