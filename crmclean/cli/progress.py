@@ -1,8 +1,8 @@
 """The progress display on stderr: what crmclean.progress is told, drawn with rich.progress.
 
-Shown only to a person watching: stderr is a terminal, not --quiet, not in CI (``CI`` set) and not on
-a dumb terminal (``TERM=dumb``). ``NO_COLOR`` keeps the display but drops its colours. In a pipe, a
-CI log or with --quiet nothing is written at all.
+Shown only to a person watching: stderr is a terminal, not --quiet, not in CI (``CI`` set) and not
+on a dumb terminal (``TERM=dumb`` or ``unknown``, as Rich tells). ``NO_COLOR`` keeps the display but
+drops its colours. In a pipe, a CI log or with --quiet nothing is written at all.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ def wanted(*, quiet: bool, console: Console | None = None) -> bool:
     """Whether a person watches stderr: a terminal, not --quiet, not CI, not TERM=dumb."""
     if quiet or os.environ.get("CI", "").lower() not in ("", "0", "false"):
         return False
-    if os.environ.get("TERM", "") == "dumb":
-        return False
-    return (console or terminal_console(stderr=True)).is_terminal
+    console = console or terminal_console(stderr=True)
+    return console.is_terminal and not console.is_dumb_terminal  # Rich reads TERM (dumb, unknown)
 
 
 class _Count(ProgressColumn):

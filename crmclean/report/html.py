@@ -38,7 +38,7 @@ CSS = """
 --fail:#c21d2b;--fixed:#0550ae;--before:#8c959f;--after:#1f6feb;--dup:#8250df}
 *{box-sizing:border-box}
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0 auto;
-max-width:1120px;padding:1.5rem 1.25rem 3rem;color:var(--fg);background:#fff}
+max-width:1240px;padding:1.5rem 1.25rem 3rem;color:var(--fg);background:#fff}
 h1{font-size:1.6rem;margin:0 0 .2rem;line-height:1.25;overflow-wrap:anywhere}
 h2{font-size:1.25rem;margin:2.2rem 0 .6rem;padding-bottom:.25rem;border-bottom:2px solid var(--line)}
 h3{font-size:1.02rem;margin:1.3rem 0 .4rem}
@@ -66,7 +66,7 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}
 th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{background:var(--soft)}tbody th{font-weight:600;background:#fff}
 td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-table.wide td:last-child{min-width:12rem}td.up{color:var(--pass)}td.down{color:var(--fail)}
+table.wide td:last-child{min-width:15rem}td.up{color:var(--pass)}td.down{color:var(--fail)}
 code{background:var(--soft);padding:0 .25rem;border-radius:4px;font-size:.85em;overflow-wrap:anywhere}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem 2rem}
 figure{margin:.6rem 0}figcaption{font-weight:600;margin-bottom:.2rem}
