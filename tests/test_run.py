@@ -17,7 +17,17 @@ def test_run_writes_every_output_and_keeps_every_row(tmp_path, capsys, monkeypat
     out = tmp_path / "out"
     assert main(["run", EXAMPLE, "--out-dir", str(out)]) == 0
     files = {p.name for p in out.iterdir()}
-    expected = {"cleaned", "rejects", "changes", "findings", "clusters", "golden", "lineage", "pairs", "review"}
+    expected = {
+        "cleaned",
+        "rejects",
+        "changes",
+        "findings",
+        "clusters",
+        "golden",
+        "lineage",
+        "pairs",
+        "review",
+    }
     assert files == {f"{n}.csv" for n in expected} | {"report.json", "report.html"}
     source = read_table(EXAMPLE).frame
     cleaned = pl.read_csv(out / "cleaned.csv", infer_schema=False)

@@ -138,10 +138,10 @@ class ReviewApp(App[None]):
             verdict.append("   names compared crosswise (first/last swapped)")
         mate = session.against_cluster(pair)
         if mate is not None:
-            row, other, told = mate
+            mate_row, other, told = mate
             worst = sorted((v, f) for f, v in told.points.items() if v < 0)[:3]
             verdict.append(
-                f"\nkept apart: row {row}, in the same cluster, against row {other}: ", style="yellow"
+                f"\nkept apart: row {mate_row}, in the same cluster, against row {other}: ", style="yellow"
             )
             verdict.append(f"{told.total:+.1f} points")
             if worst:
