@@ -13,6 +13,7 @@ Records are addressed by ``_rid``, their position in the key frame (0-based), so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -55,7 +56,8 @@ def _block_pairs(values: pl.DataFrame, max_block: int) -> tuple[pl.DataFrame, in
     sizes = values.group_by("k").len()
     kept = sizes.filter((pl.col("len") > 1) & (pl.col("len") <= max_block))
     skipped = int((sizes.get_column("len") > max_block).sum())
-    largest = int(kept.get_column("len").max() or 0)
+    top = kept.get_column("len").max()
+    largest = int(top) if isinstance(top, int) else 0
     members = values.join(kept.select("k"), on="k", how="semi")
     pairs = (
         members.join(members, on="k", suffix="_b")
@@ -85,7 +87,7 @@ def _sorted_neighbourhood(keys: pl.DataFrame, window: int) -> pl.DataFrame:
 
 def candidate_pairs(
     keys: pl.DataFrame,
-    blocking: list[str],
+    blocking: Sequence[str],
     max_block: int,
     window: int,
     exclude: pl.Series | None = None,

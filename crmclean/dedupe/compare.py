@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
@@ -208,7 +209,7 @@ def similarities(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.when(pl.lit(house) == 1).then(1.0).otherwise(0.95))
         .otherwise(pl.lit(street))
     ).to_series()
-    sims = {
+    sims: dict[str, pl.Series | pl.DataFrame] = {
         "email": wide.select(_equal(pl.col("email_a"), pl.col("email_b"))).to_series(),
         "phone": wide.select(pl.when(phone_present).then(phone_equal.cast(pl.Float32))).to_series(),
         "first_name": pl.select(pl.when(pl.lit(swapped)).then(pl.lit(cross_first)).otherwise(pl.lit(first))),
@@ -343,7 +344,7 @@ def _points(field: str, table: dict[str, list[float]] | None) -> pl.Expr:
     levels, otherwise = EVIDENCE[field]
     points = [p for _, p in levels] + [otherwise] if table is None else table[field]
     sim = pl.col(field)
-    expr = pl.when(sim.is_null()).then(0.0)
+    expr: Then | ChainedThen = pl.when(sim.is_null()).then(0.0)
     for (at_least, _), value in zip(levels, points, strict=False):
         expr = expr.when(sim >= at_least - 1e-6).then(float(value))
     return expr.otherwise(float(points[-1]))

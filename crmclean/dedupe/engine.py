@@ -48,7 +48,7 @@ def find_duplicates(
     files stacked; ``exclude`` marks records never compared with each other)."""
     keys = with_frequencies(with_rid(keys))
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
-    weights = dict(settings.weights)
+    weights = dict[str, float](settings.weights.items())
     # both records' keys side by side cost far more than the similarities: a slice at a time
     sims = pl.concat(
         [similarities(keys, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
