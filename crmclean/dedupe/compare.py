@@ -120,17 +120,36 @@ def _strings(frame: pl.DataFrame, column: str) -> list[str]:
     return frame.get_column(column).fill_null("").to_list()
 
 
+#: Key columns compared per distinct pair of values; :func:`with_value_codes` numbers their values.
+CODED = ("first", "first_t", "last", "last_t", "middle", "street", "company", "city", "tax", "birth")
+
+
+def with_value_codes(keys: pl.DataFrame) -> pl.DataFrame:
+    """``keys`` plus ``#<key>`` for the keys of :data:`CODED`: a number per distinct value (null for
+    none), so that the distinct pairs of values among millions of candidate pairs are found by an
+    integer group-by rather than by hashing both strings of every pair."""
+    present = [c for c in CODED if c in keys.columns]
+    return keys.with_columns(pl.col(c).rank("dense").cast(pl.UInt32).alias(f"#{c}") for c in present)
+
+
 def per_value_pair(
     frame: pl.DataFrame, a: str, b: str, compute: Callable[[pl.DataFrame], pl.Series]
 ) -> pl.Series:
     """``compute`` over the distinct (a, b) value combinations of ``frame`` (columns ``x``, ``y``, no
     nulls), joined back to every row; null where either value is missing. Candidate pairs repeat
     the same two first names, surnames or cities many times over (distinct combinations are a few
-    per cent of the pairs), so each is scored once."""
+    per cent of the pairs), so each is scored once. With the value codes of
+    :func:`with_value_codes` (``#a``, ``#b``) the combinations are found on integers."""
+    if f"#{a}" in frame.columns and f"#{b}" in frame.columns:
+        code = frame.select(k=pl.col(f"#{a}").cast(pl.UInt64) * (1 << 32) + pl.col(f"#{b}").cast(pl.UInt64))
+        first = code.with_row_index("i").drop_nulls("k").group_by("k").agg(pl.col("i").first())
+        combos = frame.select(x=pl.col(a), y=pl.col(b))[first.get_column("i")]
+        scored = first.select("k", s=compute(combos))
+        return code.join(scored, on="k", how="left", maintain_order="left").get_column("s")
     values = frame.select(x=pl.col(a), y=pl.col(b))
     combos = values.drop_nulls().unique()
-    scored = combos.with_columns(s=compute(combos))
-    return values.join(scored, on=["x", "y"], how="left", maintain_order="left").get_column("s")
+    scored_values = combos.with_columns(s=compute(combos))
+    return values.join(scored_values, on=["x", "y"], how="left", maintain_order="left").get_column("s")
 
 
 def _cpdist(combos: pl.DataFrame, scorer: Scorer, dtype: type = np.float32) -> np.ndarray:

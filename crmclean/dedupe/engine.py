@@ -9,7 +9,14 @@ import polars as pl
 
 from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
-from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities, with_frequencies
+from crmclean.dedupe.compare import (
+    OFFSET,
+    score,
+    score_pairs,
+    similarities,
+    with_frequencies,
+    with_value_codes,
+)
 from crmclean.dedupe.learn import MIN_PAIRS, fit_em
 from crmclean.rules.model import DedupeRules
 
@@ -50,9 +57,10 @@ def find_duplicates(
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
     weights = dict[str, float](settings.weights.items())
     # both records' keys side by side cost far more than the similarities: a slice at a time
+    coded = with_value_codes(keys)
     sims = pl.concat(
-        [similarities(keys, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
-        or [similarities(keys, blocking.pairs)]
+        [similarities(coded, part) for part in blocking.pairs.iter_slices(PAIRS_PER_SLICE)]
+        or [similarities(coded, blocking.pairs)]
     )
     table, offset, evidence = None, OFFSET, "built-in"
     if settings.learn is not False:
@@ -74,7 +82,7 @@ def find_duplicates(
         keys.height,
         scored,
         settings.match,
-        lambda more: score_pairs(keys, more, weights, table, offset),
+        lambda more: score_pairs(coded, more, weights, table, offset),
         offset,
     )
     # labels are indexed by _rid, so a pair's two clusters are a gather, not a join
