@@ -78,6 +78,7 @@ def find_duplicates(
                 )
             )
     scored = score(sims, weights, table, offset)
+    del sims  # the scored frame holds every column of it
     labels, scored = cluster(
         keys.height,
         scored,
