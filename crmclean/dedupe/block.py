@@ -13,6 +13,7 @@ Records are addressed by ``_rid``, their position in the key frame (0-based), so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -55,7 +56,8 @@ def _block_pairs(values: pl.DataFrame, max_block: int) -> tuple[pl.DataFrame, in
     sizes = values.group_by("k").len()
     kept = sizes.filter((pl.col("len") > 1) & (pl.col("len") <= max_block))
     skipped = int((sizes.get_column("len") > max_block).sum())
-    largest = int(kept.get_column("len").max() or 0)
+    top = kept.get_column("len").max()
+    largest = int(top) if isinstance(top, int) else 0
     members = values.join(kept.select("k"), on="k", how="semi")
     pairs = (
         members.join(members, on="k", suffix="_b")
@@ -85,7 +87,7 @@ def _sorted_neighbourhood(keys: pl.DataFrame, window: int) -> pl.DataFrame:
 
 def candidate_pairs(
     keys: pl.DataFrame,
-    blocking: list[str],
+    blocking: Sequence[str],
     max_block: int,
     window: int,
     exclude: pl.Series | None = None,
@@ -93,10 +95,17 @@ def candidate_pairs(
     """Candidate pairs from the blocking keys. ``exclude``: a boolean per record; pairs where both
     records are excluded are dropped (link mode: existing customers are not compared to each other).
     """
+    # one bit per blocking key, ORed per pair: a group-by on integers, where joining the names of
+    # the keys per pair (sort_by, unique, str.join) held the largest frame of the whole dedupe
+    order = {name: i for i, name in enumerate(blocking)}
+    names = sorted(order, key=order.__getitem__)
+    if len(names) > 64:
+        raise ValueError(f"at most 64 blocking keys, got {len(names)}")
+    bit = {name: 1 << i for i, name in enumerate(names)}
     parts: list[pl.DataFrame] = []
     skipped: dict[str, int] = {}
     largest = 0
-    for name in blocking:
+    for name in names:
         if name == SORTED_NAME:
             found = _sorted_neighbourhood(keys, window)
         else:
@@ -104,22 +113,28 @@ def candidate_pairs(
             largest = max(largest, big)
             if skipped_here:
                 skipped[name] = skipped_here
-        parts.append(found.with_columns(via=pl.lit(name)))
-    schema = {"a": pl.UInt32, "b": pl.UInt32, "via": pl.String}
-    pairs = pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)
-    if exclude is not None:
-        flags = pl.DataFrame({RID: pl.Series(range(len(exclude)), dtype=pl.UInt32), "x": exclude})
-        pairs = (
-            pairs.join(flags.rename({RID: "a", "x": "xa"}), on="a")
-            .join(flags.rename({RID: "b", "x": "xb"}), on="b")
-            .filter(~(pl.col("xa") & pl.col("xb")))
-            .drop("xa", "xb")
+        parts.append(
+            found.select(
+                ab=pl.col("a").cast(pl.UInt64) * (1 << 32) + pl.col("b").cast(pl.UInt64),
+                bits=pl.lit(bit[name], dtype=pl.UInt64),
+            )
         )
-    order = {name: i for i, name in enumerate(blocking)}
-    pairs = (
-        pairs.with_columns(o=pl.col("via").replace_strict(order, return_dtype=pl.UInt32))
-        .group_by("a", "b")
-        .agg(pl.col("via").sort_by("o").unique(maintain_order=True).str.join("+"))
-        .sort("a", "b")
+    schema = {"ab": pl.UInt64, "bits": pl.UInt64}
+    found_all = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    merged = found_all.group_by("ab").agg(pl.col("bits").bitwise_or()).sort("ab")
+    del found_all, parts
+    pairs = merged.select(
+        a=(pl.col("ab") // (1 << 32)).cast(pl.UInt32),
+        b=(pl.col("ab") % (1 << 32)).cast(pl.UInt32),
+        bits=pl.col("bits"),
     )
+    del merged
+    if exclude is not None:
+        xs = exclude.fill_null(False)
+        both = pl.lit(xs).gather(pl.col("a")) & pl.lit(xs).gather(pl.col("b"))
+        pairs = pairs.filter(~both)
+    # the names of the keys that proposed a pair, in blocking order, once per distinct bit mask
+    masks = pairs.get_column("bits").unique().to_list()
+    via = {m: "+".join(n for n in names if m & bit[n]) for m in masks}
+    pairs = pairs.select("a", "b", via=pl.col("bits").replace_strict(via, return_dtype=pl.String))
     return Blocking(pairs, skipped, largest)

@@ -115,8 +115,8 @@ def cluster(
     labels = components(n, a_side, b_side)
     comp = pl.DataFrame({"rid": range(n), "comp": labels}, schema={"rid": pl.UInt32, "comp": pl.UInt32})
     # components over two records, and those where a `different` pair ended together, are rebuilt
-    split = {labels[a] for a, b in different if labels[a] == labels[b]}
-    sizes = comp.group_by("comp").len().filter((pl.col("len") > 2) | pl.col("comp").is_in(sorted(split)))
+    told_apart = sorted({labels[a] for a, b in different if labels[a] == labels[b]})
+    sizes = comp.group_by("comp").len().filter((pl.col("len") > 2) | pl.col("comp").is_in(told_apart))
     if sizes.height == 0:
         return comp.get_column("comp").alias("cluster"), scored
     big = comp.join(sizes, on="comp").sort("comp", "rid")
@@ -131,26 +131,44 @@ def cluster(
     missing = inside.join(scored.select("a", "b"), on=["a", "b"], how="anti")
     if missing.height:
         extra = score_more(missing.with_columns(via=pl.lit("cluster")))
-        scored = pl.concat([scored, extra.select(scored.columns)]).sort("a", "b")
-    in_big = (
-        scored.join(big.select(a="rid", comp="comp"), on="a")
-        .join(big.select(b="rid", comp_b="comp"), on="b")
-        .filter(pl.col("comp") == pl.col("comp_b"))
-    )
+        # appended unsorted: the caller orders the pairs once, at the end
+        scored = pl.concat([scored, extra.select(scored.columns)])
     # cohesion on log-odds (the evidence), not on probabilities: averaging 0.9999 and 0.0001 says
     # nothing, averaging +25 and -8 points says the evidence for outweighs the evidence against
     lo, hi = LOG_ODDS_RANGE
-    odds = pl.col("total") - offset
-    pair_scores: dict[int, dict[tuple[int, int], float]] = {}
-    for comp_id, a, b, s in in_big.select("comp", "a", "b", odds.clip(lo, hi)).iter_rows():
-        pair_scores.setdefault(comp_id, {})[(a, b)] = s
+    members = big.select(a="rid", comp="comp")
+    in_big = (
+        scored.select("a", "b", s=(pl.col("total") - offset).clip(lo, hi))
+        .join(members, on="a")
+        .join(members.rename({"a": "b", "comp": "comp_b"}), on="b")
+        .filter(pl.col("comp") == pl.col("comp_b"))
+        .drop("comp_b")
+    )
     at_least = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else (hi if threshold else lo)
+    # a component whose every pair was scored and reaches the threshold stays whole (every average
+    # does): average linkage runs only on the components where some pair falls short, or that hold
+    # a pair a person told apart
+    per_comp = in_big.group_by("comp").agg(n=pl.len(), low=pl.col("s").min())
+    whole = (
+        sizes.join(per_comp, on="comp", how="left")
+        .filter(
+            (pl.col("n") == pl.col("len").cast(pl.UInt64) * (pl.col("len") - 1) // 2)
+            & (pl.col("low") > at_least + 1e-9)
+            & ~pl.col("comp").is_in(told_apart)
+        )
+        .select("comp")
+    )
+    split = big.join(whole, on="comp", how="anti")
+    in_split = in_big.join(whole, on="comp", how="anti")
+    pair_scores: dict[int, dict[tuple[int, int], float]] = {}
+    for comp_id, a, b, s in in_split.select("comp", "a", "b", "s").iter_rows():
+        pair_scores.setdefault(comp_id, {})[(a, b)] = s
     atoms = dict(enumerate(components(n, [a for a, _ in same], [b for _, b in same]))) if same else None
     apart = frozenset(different)
     relabel: dict[int, int] = {}
-    for comp_id, members in big.group_by("comp", maintain_order=True).agg("rid").iter_rows():
+    for comp_id, rids in split.group_by("comp", maintain_order=True).agg("rid").iter_rows():
         found = average_linkage(
-            members, pair_scores.get(comp_id, {}), at_least, UNSCORED, atoms=atoms, apart=apart
+            rids, pair_scores.get(comp_id, {}), at_least, UNSCORED, atoms=atoms, apart=apart
         )
         for group in found:
             for rid in group:

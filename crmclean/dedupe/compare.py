@@ -18,14 +18,21 @@ records carry is discounted by its count (:data:`TF_BASE`, :data:`TF_SLOPE`), an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from crmclean.dedupe.block import RID
 from crmclean.dedupe.keys import nickname_pairs
+
+#: A rapidfuzz scorer: (a, b, **kwargs) -> similarity or distance.
+Scorer = Callable[..., Any]
 
 #: Log2 odds at which a pair scores 0.5: the evidence a pair needs beyond the chance that two
 #: records sharing a blocking key are the same customer.
@@ -113,27 +120,58 @@ def _strings(frame: pl.DataFrame, column: str) -> list[str]:
     return frame.get_column(column).fill_null("").to_list()
 
 
-def _fuzzy(frame: pl.DataFrame, column: str, scorer, scale: float = 1.0) -> pl.Series:
+#: Key columns compared per distinct pair of values; :func:`with_value_codes` numbers their values.
+CODED = ("first", "first_t", "last", "last_t", "middle", "street", "company", "city", "tax", "birth")
+
+
+def with_value_codes(keys: pl.DataFrame) -> pl.DataFrame:
+    """``keys`` plus ``#<key>`` for the keys of :data:`CODED`: a number per distinct value (null for
+    none), so that the distinct pairs of values among millions of candidate pairs are found by an
+    integer group-by rather than by hashing both strings of every pair."""
+    present = [c for c in CODED if c in keys.columns]
+    return keys.with_columns(pl.col(c).rank("dense").cast(pl.UInt32).alias(f"#{c}") for c in present)
+
+
+def per_value_pair(
+    frame: pl.DataFrame, a: str, b: str, compute: Callable[[pl.DataFrame], pl.Series]
+) -> pl.Series:
+    """``compute`` over the distinct (a, b) value combinations of ``frame`` (columns ``x``, ``y``, no
+    nulls), joined back to every row; null where either value is missing. Candidate pairs repeat
+    the same two first names, surnames or cities many times over (distinct combinations are a few
+    per cent of the pairs), so each is scored once. With the value codes of
+    :func:`with_value_codes` (``#a``, ``#b``) the combinations are found on integers."""
+    if f"#{a}" in frame.columns and f"#{b}" in frame.columns:
+        code = frame.select(k=pl.col(f"#{a}").cast(pl.UInt64) * (1 << 32) + pl.col(f"#{b}").cast(pl.UInt64))
+        first = code.with_row_index("i").drop_nulls("k").group_by("k").agg(pl.col("i").first())
+        combos = frame.select(x=pl.col(a), y=pl.col(b))[first.get_column("i")]
+        scored = first.select("k", s=compute(combos))
+        return code.join(scored, on="k", how="left", maintain_order="left").get_column("s")
+    values = frame.select(x=pl.col(a), y=pl.col(b))
+    combos = values.drop_nulls().unique()
+    scored_values = combos.with_columns(s=compute(combos))
+    return values.join(scored_values, on=["x", "y"], how="left", maintain_order="left").get_column("s")
+
+
+def _cpdist(combos: pl.DataFrame, scorer: Scorer, dtype: type = np.float32) -> np.ndarray:
+    if combos.height == 0:
+        return np.zeros(0, dtype=dtype)
+    x, y = _strings(combos, "x"), _strings(combos, "y")
+    return np.asarray(cpdist(x, y, scorer=scorer, workers=-1, dtype=dtype))
+
+
+def _fuzzy(frame: pl.DataFrame, column: str, scorer: Scorer, scale: float = 1.0) -> pl.Series:
     """scorer(a, b) per pair, null when either side is missing."""
-    a, b = f"{column}_a", f"{column}_b"
-    if frame.height == 0:
-        return pl.Series(column, [], dtype=pl.Float32)
-    values = cpdist(_strings(frame, a), _strings(frame, b), scorer=scorer, workers=-1, dtype=np.float32)
-    sim = pl.Series(column, values / scale, dtype=pl.Float32)
-    return sim.set(frame.get_column(a).is_null() | frame.get_column(b).is_null(), None)
+    return _cross(frame, column, column, scorer, scale)
 
 
 def _near(frame: pl.DataFrame, column: str) -> pl.Series:
     """1 when equal, 0.5 when one edit apart (a typo or a transposition), 0 otherwise."""
-    a, b = f"{column}_a", f"{column}_b"
-    if frame.height == 0:
-        return pl.Series(column, [], dtype=pl.Float32)
-    edits = pl.Series(cpdist(_strings(frame, a), _strings(frame, b), scorer=OSA.distance, workers=-1))
-    sim = pl.select(
-        pl.when(pl.lit(edits) == 0).then(1.0).when(pl.lit(edits) == 1).then(0.5).otherwise(0.0)
-    ).to_series()
-    missing = frame.get_column(a).is_null() | frame.get_column(b).is_null()
-    return sim.cast(pl.Float32).set(missing, None).alias(column)
+
+    def sim(combos: pl.DataFrame) -> pl.Series:
+        edits = _cpdist(combos, OSA.distance, np.int32)
+        return pl.Series(np.where(edits == 0, 1.0, np.where(edits == 1, 0.5, 0.0)), dtype=pl.Float32)
+
+    return per_value_pair(frame, f"{column}_a", f"{column}_b", sim).alias(column)
 
 
 def _equal(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -143,6 +181,24 @@ def _equal(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 def pair_frame(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """The pairs with both records' keys side by side (``<key>_a``, ``<key>_b``)."""
     side = keys.drop("_row", strict=False)
+    rid = side.get_column(RID)
+    if (
+        side.height
+        and rid.is_sorted()
+        and rid[0] == 0
+        and rid[-1] == side.height - 1
+        and rid.n_unique() == side.height
+    ):
+        # _rid is the row position (as find_duplicates numbers records): a gather, not two joins
+        rest = side.drop(RID)
+        return pl.concat(
+            [
+                pairs,
+                rest[pairs.get_column("a")].rename(lambda c: f"{c}_a"),
+                rest[pairs.get_column("b")].rename(lambda c: f"{c}_b"),
+            ],
+            how="horizontal",
+        )
     return pairs.join(side.rename(lambda c: "a" if c == RID else f"{c}_a"), on="a", how="left").join(
         side.rename(lambda c: "b" if c == RID else f"{c}_b"), on="b", how="left"
     )
@@ -161,7 +217,7 @@ def similarities(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     first = _with_nicknames(wide, "first_a", "first_b", first)
     cross_first = _with_nicknames(wide, "first_a", "last_b", cross_first)
     cross_last = _with_nicknames(wide, "last_a", "first_b", cross_last)  # either order of the records
-    last = last.set(wide.select(_gender_conflict("last", _SURNAME_GENDER)).to_series(), 0.0)
+    last = last.set(_gender_conflicts(wide, "last", _SURNAME_GENDER), 0.0)
     # swapped only when each name matches the other record's opposite field better than its own:
     # "christian ferris" / "christian walch" is one first name and two surnames, not a swap
     swapped = (
@@ -190,12 +246,12 @@ def similarities(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.when(pl.lit(house) == 1).then(1.0).otherwise(0.95))
         .otherwise(pl.lit(street))
     ).to_series()
-    sims = {
+    sims: dict[str, pl.Series | pl.DataFrame] = {
         "email": wide.select(_equal(pl.col("email_a"), pl.col("email_b"))).to_series(),
         "phone": wide.select(pl.when(phone_present).then(phone_equal.cast(pl.Float32))).to_series(),
         "first_name": pl.select(pl.when(pl.lit(swapped)).then(pl.lit(cross_first)).otherwise(pl.lit(first))),
         "middle_name": _fuzzy(wide, "middle", jw).set(
-            wide.select(_gender_conflict("middle", _PATRONYMIC_GENDER)).to_series(), 0.0
+            _gender_conflicts(wide, "middle", _PATRONYMIC_GENDER), 0.0
         ),
         "last_name": pl.select(pl.when(pl.lit(swapped)).then(pl.lit(cross_last)).otherwise(pl.lit(last))),
         "birth_date": _birth(wide),
@@ -241,14 +297,13 @@ def _best(x: pl.Series, y: pl.Series) -> pl.Series:
     return pl.select(pl.max_horizontal(pl.lit(x), pl.lit(y))).to_series().cast(pl.Float32).alias(x.name)
 
 
-def _cross(wide: pl.DataFrame, one: str, other: str, scorer) -> pl.Series:
+def _cross(wide: pl.DataFrame, one: str, other: str, scorer: Scorer, scale: float = 1.0) -> pl.Series:
     """scorer(record a's ``one``, record b's ``other``), null when either is missing."""
-    a, b = f"{one}_a", f"{other}_b"
-    if wide.height == 0:
-        return pl.Series(one, [], dtype=pl.Float32)
-    values = cpdist(_strings(wide, a), _strings(wide, b), scorer=scorer, workers=-1, dtype=np.float32)
-    sim = pl.Series(one, values, dtype=pl.Float32)
-    return sim.set(wide.get_column(a).is_null() | wide.get_column(b).is_null(), None)
+
+    def sim(combos: pl.DataFrame) -> pl.Series:
+        return pl.Series(_cpdist(combos, scorer) / scale, dtype=pl.Float32)
+
+    return per_value_pair(wide, f"{one}_a", f"{other}_b", sim).cast(pl.Float32).alias(one)
 
 
 def _with_nicknames(wide: pl.DataFrame, a: str, b: str, sim: pl.Series) -> pl.Series:
@@ -268,9 +323,25 @@ _PATRONYMIC_GENDER = ((r"(ovn|evn|ivn|ichn)a$", "f", ""), (r"(ovich|evich|ich)$"
 
 
 def _gender_conflict(key: str, endings: tuple[tuple[str, str, str], ...]) -> pl.Expr:
-    """True where both values carry a gendered ending, the genders differ and (for surnames) the
-    stems agree: Петров / Петрова, Александрович / Александровна."""
+    """True where both values (``<key>_a``, ``<key>_b``) carry a gendered ending, the genders differ
+    and (for surnames) the stems agree: Петров / Петрова, Александрович / Александровна."""
+    return _gender_differs(pl.col(f"{key}_a"), pl.col(f"{key}_b"), endings, same_stem=key == "last")
 
+
+def _gender_conflicts(wide: pl.DataFrame, key: str, endings: tuple[tuple[str, str, str], ...]) -> pl.Series:
+    """:func:`_gender_conflict` per pair, the regexes run once per distinct pair of values."""
+
+    def conflict(combos: pl.DataFrame) -> pl.Series:
+        return combos.select(
+            _gender_differs(pl.col("x"), pl.col("y"), endings, same_stem=key == "last")
+        ).to_series()
+
+    return per_value_pair(wide, f"{key}_a", f"{key}_b", conflict).fill_null(False)
+
+
+def _gender_differs(
+    a: pl.Expr, b: pl.Expr, endings: tuple[tuple[str, str, str], ...], same_stem: bool
+) -> pl.Expr:
     def gender_and_stem(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         gender, stem = pl.lit(None, dtype=pl.String), col
         for pattern, g, replacement in reversed(endings):
@@ -279,10 +350,10 @@ def _gender_conflict(key: str, endings: tuple[tuple[str, str, str], ...]) -> pl.
             stem = pl.when(hit).then(col.str.replace(pattern, replacement)).otherwise(stem)
         return gender, stem
 
-    ga, sa = gender_and_stem(pl.col(f"{key}_a"))
-    gb, sb = gender_and_stem(pl.col(f"{key}_b"))
-    same_stem = (sa == sb) if key == "last" else pl.lit(True)
-    return ((ga != gb) & same_stem).fill_null(False)
+    ga, sa = gender_and_stem(a)
+    gb, sb = gender_and_stem(b)
+    stems = (sa == sb) if same_stem else pl.lit(True)
+    return ((ga != gb) & stems).fill_null(False)
 
 
 def _birth(wide: pl.DataFrame) -> pl.Series:
@@ -310,7 +381,7 @@ def _points(field: str, table: dict[str, list[float]] | None) -> pl.Expr:
     levels, otherwise = EVIDENCE[field]
     points = [p for _, p in levels] + [otherwise] if table is None else table[field]
     sim = pl.col(field)
-    expr = pl.when(sim.is_null()).then(0.0)
+    expr: Then | ChainedThen = pl.when(sim.is_null()).then(0.0)
     for (at_least, _), value in zip(levels, points, strict=False):
         expr = expr.when(sim >= at_least - 1e-6).then(float(value))
     return expr.otherwise(float(points[-1]))

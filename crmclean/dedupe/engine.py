@@ -9,7 +9,14 @@ import polars as pl
 
 from crmclean.dedupe.block import RID, Blocking, candidate_pairs
 from crmclean.dedupe.cluster import cluster
-from crmclean.dedupe.compare import OFFSET, score, score_pairs, similarities, with_frequencies
+from crmclean.dedupe.compare import (
+    OFFSET,
+    score,
+    score_pairs,
+    similarities,
+    with_frequencies,
+    with_value_codes,
+)
 from crmclean.dedupe.decisions import DIFFERENT, SAME, Labels, fit_threshold
 from crmclean.dedupe.learn import MIN_PAIRS, fit_em
 from crmclean.progress import NO_PROGRESS, Progress
@@ -64,15 +71,16 @@ def find_duplicates(
     keys = with_frequencies(with_rid(keys))
     blocking = candidate_pairs(keys, settings.blocking, settings.max_block, settings.window, exclude)
     progress.finish()
-    weights = dict(settings.weights)
+    weights = dict[str, float](settings.weights.items())
     # both records' keys side by side cost far more than the similarities: a slice at a time
+    coded = with_value_codes(keys)
     progress.start("scoring candidate pairs", blocking.pairs.height, "pairs")
     size = PAIRS_PER_SLICE if progress is NO_PROGRESS else PAIRS_PER_TICK
     parts = []
     for part in blocking.pairs.iter_slices(size):
-        parts.append(similarities(keys, part))
+        parts.append(similarities(coded, part))
         progress.advance(part.height)
-    sims = pl.concat(parts or [similarities(keys, blocking.pairs)])
+    sims = pl.concat(parts or [similarities(coded, blocking.pairs)])
     progress.finish()
     progress.start("learning evidence and clustering", None, "pairs")
     table, offset, evidence = None, OFFSET, "built-in"
@@ -91,6 +99,7 @@ def find_duplicates(
                 )
             )
     scored = score(sims, weights, table, offset)
+    del sims  # the scored frame holds every column of it
     match, review = settings.match, settings.review
     decided = None
     if labels is not None:
@@ -98,7 +107,7 @@ def find_duplicates(
         # decided pairs blocking did not propose are scored too: the story explain tells, and the fit
         missing = decided.select("a", "b").join(scored.select("a", "b"), on=["a", "b"], how="anti")
         if missing.height:
-            extra = score_pairs(keys, missing.with_columns(via=pl.lit("decision")), weights, table, offset)
+            extra = score_pairs(coded, missing.with_columns(via=pl.lit("decision")), weights, table, offset)
             scored = pl.concat([scored, extra.select(scored.columns)]).sort("a", "b")
         told = scored.join(decided, on=["a", "b"]).select("label", odds=pl.col("total") - offset)
         by_kind = {
@@ -111,7 +120,7 @@ def find_duplicates(
         keys.height,
         scored,
         match,
-        lambda more: score_pairs(keys, more, weights, table, offset),
+        lambda more: score_pairs(coded, more, weights, table, offset),
         offset,
         same=labels.same if labels is not None else (),
         different=labels.different if labels is not None else (),

@@ -72,10 +72,12 @@ def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: in
     via = scored.get_column("via")[0] if scored.height else None
     candidate = bool(scored.height)
     if not candidate:  # never proposed by blocking: score it now, to show what it would be
-        pair = pl.DataFrame(
+        never = pl.DataFrame(
             {"a": [a], "b": [b], "via": [None]}, schema={"a": pl.UInt32, "b": pl.UInt32, "via": pl.String}
         )
-        scored = score_pairs(found.keys, pair, dict(settings.weights), found.table, found.offset)
+        scored = score_pairs(
+            found.keys, never, dict[str, float](settings.weights.items()), found.table, found.offset
+        )
     pair = scored.row(0, named=True)
     rec_a = found.keys.filter(pl.col(RID) == a).row(0, named=True)
     rec_b = found.keys.filter(pl.col(RID) == b).row(0, named=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from crmclean.dedupe.compare import EVIDENCE, FIELDS, OFFSET, household_rule
 
@@ -27,7 +28,7 @@ def level_expr(field: str) -> pl.Expr:
     """0 for the strongest level of ``field`` ... len(levels) for "below every level"; null missing."""
     levels, _ = EVIDENCE[field]
     sim = pl.col(field)
-    expr = pl.when(sim.is_null()).then(None)
+    expr: Then | ChainedThen = pl.when(sim.is_null()).then(None)
     for i, (at_least, _points) in enumerate(levels):
         expr = expr.when(sim >= at_least - 1e-6).then(i)
     return expr.otherwise(len(levels)).cast(pl.UInt8).alias(field)

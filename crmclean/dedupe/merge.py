@@ -126,7 +126,9 @@ def golden_records(
                 [CLUSTER_ID, "column", *by], descending=[False, False, *descending], nulls_last=True
             )
             picked.append(part.group_by(CLUSTER_ID, "column", maintain_order=True).first())
-    schema = {CLUSTER_ID: multi.schema[CLUSTER_ID], "column": pl.String, "value": pl.String, ROW: pl.UInt32}
+    schema = pl.Schema([(CLUSTER_ID, multi.schema[CLUSTER_ID])]) | pl.Schema(
+        {"column": pl.String, "value": pl.String, ROW: pl.UInt32}
+    )
     winners = (
         pl.concat([p.select(CLUSTER_ID, "column", "value", pl.col(ROW).cast(pl.UInt32)) for p in picked])
         if picked
