@@ -113,7 +113,7 @@ class Tally:
         return self
 
     def sorted_groups(self) -> list[tuple[GroupKey, Group]]:
-        """Most findings first, then column, rule, severity, message (crmclean.summary's order)."""
+        """Most findings first, then column, rule, severity, message (the report's order)."""
         return sorted(
             self.groups.items(), key=lambda kv: (-kv[1].count, kv[0][0], kv[0][1], kv[0][3], kv[0][2])
         )

@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from crmclean import __version__
 from crmclean.fill import rule_id as fill_rule_id
+from crmclean.mask import mask_finding_value
 from crmclean.report.gate import GateResult, evaluate_gate
 from crmclean.report.text import pct
 from crmclean.rules.gate import Gate
-from crmclean.summary import mask_finding_value
 from crmclean.tally import PROBLEMS, SEVERITY_RANK, Tally, constituents  # noqa: F401 (constituents: for callers)
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ class ColumnStats:
 
 @dataclass
 class FindingGroup:
-    """Findings with the same column, rule, severity and message (crmclean.summary.summarize)."""
+    """Findings with the same column, rule, severity and message (crmclean.tally)."""
 
     column: str
     rule: str
