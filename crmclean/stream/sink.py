@@ -162,10 +162,12 @@ class ChunkWriter:
                 os.unlink(tmp)
             else:
                 os.replace(tmp, self.target)
-        except BaseException:
+        except BaseException as err:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             self.abort()
+            if isinstance(err, OSError):  # disk full, read-only file system, quota: as write_table says
+                raise OutputError(f"cannot write the file: {err.strerror or err}", file=self.target) from None
             raise
         self.abort()  # removes the segment and part files
 

@@ -167,7 +167,7 @@ def batches(
     if fmt != "csv" or (b"\r" in head and b"\n" not in head) or re.match(rb"[ \t]*\r?\n", plain):
         return Whole(read.read_table(source, options))
     if chunk_rows is None:
-        line_bytes = len(head) / max(1, head.count(b"\n"))
+        line_bytes = max(1.0, len(head) / max(1, head.count(b"\n")))
         chunk_rows = max(1, int(batch_bytes / line_bytes))
     return plan(path, options, chunk_rows)
 
