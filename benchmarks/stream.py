@@ -3,7 +3,6 @@
     python -m benchmarks.stream build --rows 10000000          # benchmarks/data/10000000/customers.csv
     python -m benchmarks.stream compare --rows 1000000         # eager vs chunked: identity + time + memory
     python -m benchmarks.stream run --rows 10000000            # chunked validate and clean: time + memory
-    python -m benchmarks.stream simulate --rows 1000000 --partitions 4   # partitions in parallel processes
     python -m benchmarks --stages validate_stream,clean_stream   # 10M rows, as stages of `make bench`
 
 The 10,000,000-row file is not generated directly (benchmarks/generate.py peaks at ~2.3 GB per 1M
@@ -21,13 +20,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import pickle
 import resource
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -103,10 +98,19 @@ def _stage(name: str, path: str, opts: dict[str, str]) -> int:
             write_table(result.validated.findings, files["findings"])
             return table.frame.height
         from crmclean import stream
+        from crmclean.report.model import report_from_tally
+
+        def report(result: stream.StreamValidated) -> int:  # the full report, as the CLI builds it
+            Path(out / "report.json").write_text(
+                report_from_tally(result.tally, result.table, result.ctx, rules=loaded.rules).render("json")
+            )
+            return result.rows
 
         chunk_rows = int(opts.get("chunk-rows", stream.DEFAULT_CHUNK_ROWS))
         if name == "validate_stream":
-            return stream.validate_file(path, loaded, chunk_rows=chunk_rows, findings=files["findings"]).rows
+            return report(
+                stream.validate_file(path, loaded, chunk_rows=chunk_rows, findings=files["findings"])
+            )
         if name == "clean_stream":
             result = stream.clean_file(
                 path,
@@ -117,7 +121,7 @@ def _stage(name: str, path: str, opts: dict[str, str]) -> int:
                 findings=files["findings"],
                 chunk_rows=chunk_rows,
             )
-            return result.rows
+            return report(result)
     raise SystemExit(f"unknown stage {name!r}")
 
 
@@ -175,103 +179,9 @@ def run(rows: int, chunk_rows: int | None) -> list[dict]:
     return results
 
 
-def simulate(rows: int, partitions: int, chunk_rows: int | None, out: Path) -> list[dict]:
-    """Validation as a distributed engine would run it, simulated with processes on this machine.
-
-    The driver (this process) plans the file once and pins the day; ``partitions`` worker processes
-    each validate a contiguous range of chunks (``crmclean.stream.partition.process_partition``, one
-    core each: ``CRMCLEAN_WORKERS=1``), all at once, sharing only the plan and a folder; the driver
-    then decides the unique checks and merges. The merged findings are compared, byte for byte, with
-    a single-process chunked run (``validate_stream``) on the same file.
-    """
-    from benchmarks.run import dataset, run_child
-    from crmclean import stream
-    from crmclean.io.write import write_table
-    from crmclean.rules.load import load_rules
-    from crmclean.stream import partition
-
-    path = big_dataset(rows) if rows > BASE_ROWS else dataset(rows)
-    chunk_rows = chunk_rows or stream.DEFAULT_CHUNK_ROWS
-    (out / "single").mkdir(parents=True)
-    single = _child("validate_stream", path, f"--out={out / 'single'}", f"--chunk-rows={chunk_rows}")
-    print(json.dumps(single), flush=True)
-
-    start = time.perf_counter()
-    plan = stream.plan(path, chunk_rows=chunk_rows)
-    loaded = partition.pin_today(load_rules(None))
-    plan_seconds = time.perf_counter() - start
-    folder = out / "partitions"
-    folder.mkdir()
-    (out / "plan.pkl").write_bytes(pickle.dumps((plan, loaded)))
-    n = len(plan.chunks)
-    ranges = [list(range(n * k // partitions, n * (k + 1) // partitions)) for k in range(partitions)]
-    workers: list[dict] = [{} for _ in ranges]
-
-    def work(k: int) -> None:
-        cmd = [sys.executable, "-m", "benchmarks.stream", "worker", "--plan", str(out / "plan.pkl")]
-        cmd += ["--chunks", ",".join(map(str, ranges[k])), "--out", str(folder)]
-        text, wall, peak = run_child(cmd, f"partition {k}")
-        workers[k] = {"partition": k, "chunks": len(ranges[k]), **json.loads(text)}
-        workers[k].update(wall=round(wall, 2), peak_mib=peak)
-
-    previous = os.environ.get("CRMCLEAN_WORKERS")
-    os.environ["CRMCLEAN_WORKERS"] = "1"  # a partition is one core, as one task slot of a cluster
-    start = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(partitions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    map_seconds = time.perf_counter() - start
-    if previous is None:
-        del os.environ["CRMCLEAN_WORKERS"]
-    else:
-        os.environ["CRMCLEAN_WORKERS"] = previous
-    start = time.perf_counter()
-    merged = partition.merge_partitions(plan, loaded, folder)
-    merge_seconds = time.perf_counter() - start
-    write_table(merged.findings, out / "merged.csv")
-    identical = _digest(out / "merged.csv") == _digest(out / "single" / "findings.csv")
-    driver_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    summary = {
-        "rows": plan.rows,
-        "chunks": n,
-        "partitions": partitions,
-        "plan_seconds": round(plan_seconds, 2),
-        "partitions_wall_seconds": round(map_seconds, 2),
-        "merge_seconds": round(merge_seconds, 2),
-        "total_seconds": round(plan_seconds + map_seconds + merge_seconds, 2),
-        "driver_peak_mib": driver_peak,
-        "findings": merged.counts["findings"],
-        "identical_to_single_process": identical,
-    }
-    for w in workers:
-        print(json.dumps(w), flush=True)
-    print(json.dumps(summary), flush=True)
-    return [single, *workers, summary]
-
-
-def _worker(plan_file: str, chunks: str, folder: str) -> None:
-    from crmclean.stream import partition
-
-    start = time.perf_counter()
-    plan, loaded = pickle.loads(Path(plan_file).read_bytes())
-    rows = partition.process_partition(plan, loaded, [int(c) for c in chunks.split(",") if c], folder)
-    from crmclean.normalize.parallel import _shutdown_pool
-
-    _shutdown_pool()
-    own, pool = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = own.ru_utime + own.ru_stime + pool.ru_utime + pool.ru_stime
-    seconds = round(time.perf_counter() - start, 2)
-    print(json.dumps({"rows": rows, "seconds": seconds, "cpu_seconds": round(cpu, 1)}))
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stream", description=__doc__)
-    parser.add_argument("action", choices=("build", "compare", "run", "simulate", "worker"))
-    parser.add_argument("--partitions", type=int, default=4, help="simulate: partitions (worker processes)")
-    parser.add_argument("--plan", help=argparse.SUPPRESS)
-    parser.add_argument("--chunks", help=argparse.SUPPRESS)
+    parser.add_argument("action", choices=("build", "compare", "run"))
     parser.add_argument("--rows", type=int, default=10 * BASE_ROWS)
     parser.add_argument("--chunk-rows", type=int, default=None)
     parser.add_argument("--out", default=None, help="compare: folder for both runs' outputs")
@@ -280,15 +190,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.action == "build":
         print(big_dataset(args.rows))
         return
-    if args.action == "worker":
-        _worker(args.plan, args.chunks, args.out)
-        return
     if args.action == "compare":
         with tempfile.TemporaryDirectory(dir=args.out) as tmp:
             results = compare(args.rows, args.chunk_rows, Path(tmp))
-    elif args.action == "simulate":
-        with tempfile.TemporaryDirectory(dir=args.out) as tmp:
-            results = simulate(args.rows, args.partitions, args.chunk_rows, Path(tmp))
     else:
         results = run(args.rows, args.chunk_rows)
     if args.json:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from crmclean import pipeline
+from crmclean import pipeline, stream
 from crmclean.dedupe.decisions import DecisionsSource, load_decisions
 from crmclean.dedupe.engine import CLUSTER_ID
 from crmclean.dedupe.engine import Duplicates as DedupeFound
@@ -29,13 +29,14 @@ from crmclean.dedupe.merge import Golden
 from crmclean.dedupe.report import pair_rows, review_rows, summary
 from crmclean.errors import UsageError
 from crmclean.io.read import ROW, ReadOptions, Table, read_table
+from crmclean.io.write import PRIVATE
 from crmclean.mask import mask_value
 from crmclean.profile import Profile, profile_table
 from crmclean.progress import NO_PROGRESS, Progress, step
 from crmclean.region import with_region
 from crmclean.report.baseline import Baseline, load_baseline
 from crmclean.report.formats import render
-from crmclean.report.model import ClusterView, Duplicates, Report, build_report
+from crmclean.report.model import ClusterView, Duplicates, Report, build_report, report_from_tally
 from crmclean.rules import load as rules_load
 from crmclean.rules.gate import Gate, default_gate, with_flags
 from crmclean.rules.load import LoadedRules, RulesSource
@@ -460,6 +461,96 @@ def clean(
     loaded = load_rules(rules, check_dns=check_dns, region=region)
     cleaned = pipeline.clean(table, loaded, progress)
     return Cleaning(table, loaded, report or ReportOptions(), cleaned.validated, cleaned_result=cleaned)
+
+
+@dataclass
+class FileRun:
+    """What :func:`validate_file` or :func:`clean_file` did: outputs written batch by batch, and the
+    full report (every format, the gate) from the merged tally of the batches."""
+
+    loaded: LoadedRules
+    options: ReportOptions
+    result: stream.StreamValidated
+
+    @property
+    def quarantine(self) -> bool:
+        return isinstance(self.result, stream.StreamCleaned)
+
+    @cached_property
+    def report(self) -> Report:
+        result, cleaned = self.result, None
+        if isinstance(result, stream.StreamCleaned):
+            cleaned = (result.rows_cleaned, result.rows_rejected)
+        return report_from_tally(
+            result.tally,
+            result.table,
+            result.ctx,
+            rules=self.loaded.rules,
+            show_values=self.options.show_values,
+            gate=self.options.resolve_gate(self.loaded, quarantine=self.quarantine),
+            baseline=self.options.resolve_baseline(),
+            rows_cleaned=None if cleaned is None else cleaned[0],
+            rows_rejected=None if cleaned is None else cleaned[1],
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code()
+
+
+def validate_file(
+    path: str | Path,
+    rules: RulesSource | LoadedRules = None,
+    *,
+    findings: str | None = None,
+    report: ReportOptions | None = None,
+    options: ReadOptions | None = None,
+    mode: int | None = PRIVATE,
+    progress: Progress = NO_PROGRESS,
+) -> FileRun:
+    """:func:`validate` of a file in batches (a CSV file: about ``CRMCLEAN_STREAM_MIN_BYTES`` at a time;
+    other formats: one batch), memory bounded by the batch; ``findings`` written as they are found
+    (CSV, NDJSON or Parquet), atomically. Same findings and report as :func:`validate`."""
+    loaded = rules if isinstance(rules, LoadedRules) else load_rules(rules)
+    result = stream.validate_file(path, loaded, options, findings=findings, mode=mode, progress=progress)
+    return FileRun(loaded, report or ReportOptions(), result)
+
+
+def clean_file(
+    path: str | Path,
+    rules: RulesSource | LoadedRules = None,
+    *,
+    output: str,
+    rejects: str,
+    changes: str | None = None,
+    findings: str | None = None,
+    report: ReportOptions | None = None,
+    options: ReadOptions | None = None,
+    encoding: str = "utf-8",
+    formulas: bool = True,
+    mode: int | None = PRIVATE,
+    encoding_errors: str = "strict",
+    progress: Progress = NO_PROGRESS,
+) -> FileRun:
+    """:func:`clean` of a file in batches, its outputs written as they are decided (CSV, NDJSON or
+    Parquet), renamed into place only once every row landed in exactly one of them. The bytes are
+    those ``clean`` + ``write_table`` write (Parquet: the same rows, other row groups)."""
+    loaded = rules if isinstance(rules, LoadedRules) else load_rules(rules)
+    result = stream.clean_file(
+        path,
+        loaded,
+        options,
+        output=output,
+        rejects=rejects,
+        changes=changes,
+        findings=findings,
+        out_encoding=encoding,
+        escape_formulas=formulas,
+        mode=mode,
+        encoding_errors=encoding_errors,
+        progress=progress,
+    )
+    return FileRun(loaded, report or ReportOptions(), result)
 
 
 def dedupe(

@@ -6,6 +6,7 @@ where structured ``when:`` conditions become Polars expressions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,6 +56,16 @@ class Context:
         from crmclean.region import infer_region
 
         self.region_info, _ = infer_region(frame, self.roles, self.settings.default_region, self.phones)
+        return self.region_info
+
+    def decide_regions(self, batches: Iterable[pl.DataFrame]) -> RegionInference:
+        """Decide the file's region from the votes of every batch of the file (as read)."""
+        from crmclean.region import RegionVotes, decide_region, region_votes
+
+        votes = RegionVotes()
+        for frame in batches:
+            votes.merge(region_votes(frame, self.roles, self.settings.default_region, self.phones))
+        self.region_info = decide_region(votes, self.columns, self.settings.default_region)
         return self.region_info
 
     def inferred_regions(self, frame: pl.DataFrame) -> pl.Series:

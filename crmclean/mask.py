@@ -164,3 +164,17 @@ def mask_value(value: str | None, role: str | None) -> str | None:
     if role in ("tax_id", "birth_date", "customer_id", "postal_code") and _NO_LETTERS.match(value):
         return mask_digits(value)
     return mask_any(value)
+
+
+def mask_finding_value(value: str | None, column: str, roles: dict[str, str]) -> str | None:
+    """Mask a finding's value by the role of its column. A multi-column check labels its column
+    ``a + b`` (or ``a / b``) and joins values with `` | ``: each part is masked by its own column's role;
+    parts whose role is unknown are masked as text, never shown as they are."""
+    if value is None or column in roles:
+        return mask_value(value, roles.get(column))
+    for sep in (" + ", " / "):
+        names = column.split(sep)
+        parts = value.split(" | ")
+        if len(names) > 1 and len(names) == len(parts):
+            return " | ".join(mask_value(v, roles.get(n)) or "" for v, n in zip(parts, names, strict=True))
+    return mask_value(value, None)

@@ -42,7 +42,15 @@ if TYPE_CHECKING:
     from crmclean.normalize.phonebook import PhoneBook
     from crmclean.rules.load import LoadedRules
 
-__all__ = ["RegionInference", "infer_region", "row_regions", "with_region"]
+__all__ = [
+    "RegionInference",
+    "RegionVotes",
+    "decide_region",
+    "infer_region",
+    "region_votes",
+    "row_regions",
+    "with_region",
+]
 
 SHARE = 0.9
 MIN_VOTES = 3
@@ -280,6 +288,108 @@ def _header_cyrillic(columns: list[str]) -> bool:
     return any(any("\u0400" <= ch <= "\u04ff" for ch in c) for c in columns)
 
 
+@dataclass
+class RegionVotes:
+    """What the file's region is decided from, as counts that add up batch by batch: rows, rows
+    without a country, rows whose own evidence names a region, and votes by region and signal."""
+
+    rows: int = 0
+    without: int = 0
+    row_level: int = 0  # rows without a country whose own evidence names one region
+    votes: dict[str, int] = field(default_factory=dict)  # region -> rows voting for it
+    evidence: dict[str, dict[str, int]] = field(default_factory=dict)  # signal -> region -> rows
+
+    def merge(self, other: RegionVotes) -> RegionVotes:
+        """These votes plus ``other``'s (in place; returns self)."""
+        self.rows += other.rows
+        self.without += other.without
+        self.row_level += other.row_level
+        _add(self.votes, other.votes)
+        for signal, counts in other.evidence.items():
+            _add(self.evidence.setdefault(signal, {}), counts)
+        return self
+
+
+def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+    for code, n in counts.items():
+        into[code] = into.get(code, 0) + n
+
+
+def _counts(values: pl.Series) -> dict[str, int]:
+    return dict(values.drop_nulls().value_counts().iter_rows())
+
+
+def _ranked(counts: dict[str, int]) -> dict[str, int]:
+    """Most rows first, then by code: one order whatever the batches."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _votes(
+    frame: pl.DataFrame, roles: dict[str, str], evidence: bool, phones: PhoneBook | None
+) -> tuple[RegionVotes, pl.Series, pl.Series | None]:
+    """The votes of ``frame``, with the rows without a country and their row-level regions."""
+    explicit = explicit_country(frame, roles)
+    without = explicit.is_null()
+    votes = RegionVotes(frame.height, int(without.sum()))
+    if not evidence:
+        return votes, without, None
+    ev = evidence_frame(frame, roles, phones)
+    votes.votes = _counts(explicit.fill_null(ev.get_column("row")))
+    if explicit.drop_nulls().len():
+        votes.evidence["country"] = _counts(explicit)
+    for s in SIGNALS:
+        if ev.get_column(s).drop_nulls().len():
+            votes.evidence[s] = _counts(ev.get_column(s))
+    row_level = ev.get_column("row").set(~without, None)
+    votes.row_level = int(row_level.is_not_null().sum())
+    return votes, without, row_level
+
+
+def region_votes(
+    frame: pl.DataFrame,
+    roles: dict[str, str],
+    default_region: str | None = None,
+    phones: PhoneBook | None = None,
+) -> RegionVotes:
+    """The votes of one batch (only the row counts when ``default_region`` decides)."""
+    return _votes(frame, roles, not default_region, phones)[0]
+
+
+def decide_region(
+    votes: RegionVotes, columns: list[str], default_region: str | None = None
+) -> RegionInference:
+    """The file's region from the votes of all its rows (``columns``: the header, whose script counts).
+    ``default_region`` (settings) wins over inference."""
+    from crmclean.io.read import ROW
+
+    if default_region:
+        return RegionInference(default_region, "settings", 1.0, 0, votes.rows, votes.without, votes.without)
+    counts = _ranked(votes.votes)
+    total = sum(counts.values())
+    candidates = [(code, n / total) for code, n in counts.items()] if total else []
+    region: str | None = None
+    share = candidates[0][1] if candidates else 0.0
+    if candidates:
+        code, n = next(iter(counts.items()))
+        strong = share >= SHARE and n >= MIN_VOTES and n >= MIN_COVER * votes.rows
+        script_ok = not _header_cyrillic([c for c in columns if c != ROW]) or code in CYRILLIC_REGIONS
+        region = code if strong and script_ok else None
+    order = ["country", *SIGNALS]
+    evidence = {s: _ranked(votes.evidence[s]) for s in order if s in votes.evidence}
+    return RegionInference(
+        region,
+        "inferred" if region else "none",
+        share,
+        total,
+        votes.rows,
+        votes.without,
+        votes.without if region else votes.row_level,
+        votes.row_level,
+        evidence,
+        candidates[:5],
+    )
+
+
 def infer_region(
     frame: pl.DataFrame,
     roles: dict[str, str],
@@ -289,50 +399,12 @@ def infer_region(
     """The file's region decision and, per row, the region a row without a country gets (null for
     rows with a country, or when nothing decides). ``default_region`` (settings) wins over
     inference."""
-    from crmclean.io.read import ROW
-
-    data_columns = [c for c in frame.columns if c != ROW]
-    explicit = explicit_country(frame, roles)
-    without = explicit.is_null()
-    n_without = int(without.sum())
-    if default_region:
+    votes, without, row_level = _votes(frame, roles, not default_region, phones)
+    info = decide_region(votes, frame.columns, default_region)
+    if row_level is None:
         given = pl.Series([default_region] * frame.height, dtype=pl.String).set(~without, None)
-        info = RegionInference(default_region, "settings", 1.0, 0, frame.height, n_without, n_without)
         return info, given.alias("region")
-    ev = evidence_frame(frame, roles, phones)
-    vote = explicit.fill_null(ev.get_column("row"))
-    counts = vote.drop_nulls().value_counts(sort=True)
-    votes = int(counts.get_column("count").sum()) if counts.height else 0
-    candidates = [(code, n / votes) for code, n in counts.iter_rows()] if votes else []
-    evidence: dict[str, dict[str, int]] = {}
-    if explicit.drop_nulls().len():
-        evidence["country"] = dict(explicit.drop_nulls().value_counts(sort=True).iter_rows())
-    for s in SIGNALS:
-        col = ev.get_column(s).drop_nulls()
-        if col.len():
-            evidence[s] = dict(col.value_counts(sort=True).iter_rows())
-    region: str | None = None
-    share = candidates[0][1] if candidates else 0.0
-    if candidates:
-        code, n = counts.row(0)
-        strong = share >= SHARE and n >= MIN_VOTES and n >= MIN_COVER * frame.height
-        script_ok = not _header_cyrillic(data_columns) or code in CYRILLIC_REGIONS
-        region = code if strong and script_ok else None
-    row_level = ev.get_column("row").set(~without, None)
-    per_row = row_level.fill_null(region).set(~without, None) if region else row_level
-    used = int(per_row.is_not_null().sum())
-    info = RegionInference(
-        region,
-        "inferred" if region else "none",
-        share,
-        votes,
-        frame.height,
-        n_without,
-        used,
-        int(row_level.is_not_null().sum()),
-        evidence,
-        candidates[:5],
-    )
+    per_row = row_level.fill_null(info.region).set(~without, None) if info.region else row_level
     return info, per_row.alias("region")
 
 

@@ -1,37 +1,42 @@
-"""`validate` and `clean` switch to the chunked path for large CSVs, with the eager path's results."""
+"""`validate` and `clean` read a CSV in batches whatever its size: the batch size
+(CRMCLEAN_STREAM_MIN_BYTES) changes neither the outputs, nor the report in any format, nor the exit
+code."""
 
 from __future__ import annotations
 
-import polars as pl
+import pytest
 
 from crmclean.cli import main
-from crmclean.io.read import read_table
 
 EXAMPLE = "examples/customers.csv"
+FORMATS = ("json", "markdown", "junit", "github", "html")
 
 
-def test_clean_streams_large_csv_with_the_same_outputs(tmp_path, monkeypatch, capsys):
-    eager = [tmp_path / f"e_{n}.csv" for n in ("out", "rej")]
-    chunked = [tmp_path / f"c_{n}.csv" for n in ("out", "rej")]
-    assert main(["clean", EXAMPLE, "-q", "-o", str(eager[0]), "--rejects", str(eager[1])]) == 0
-    monkeypatch.setenv("CRMCLEAN_STREAM_MIN_BYTES", "1")  # every CSV counts as large
-    assert main(["clean", EXAMPLE, "-o", str(chunked[0]), "--rejects", str(chunked[1])]) == 0
-    assert "chunks" in capsys.readouterr().err
-    for a, b in zip(eager, chunked, strict=True):
-        assert a.read_bytes() == b.read_bytes()
+def _runs(monkeypatch, tmp_path, args: list[str], outputs: list[str]) -> dict[str, tuple[int, dict]]:
+    """Exit code and output bytes of ``args`` in one batch and in batches of one record."""
+    results = {}
+    for label, size in (("one", str(1 << 30)), ("tiny", "1")):
+        monkeypatch.setenv("CRMCLEAN_STREAM_MIN_BYTES", size)
+        folder = tmp_path / label
+        folder.mkdir()
+        code = main([a.replace("{}", str(folder)) for a in args])
+        results[label] = (code, {o: (folder / o).read_bytes() for o in outputs})
+    return results
 
 
-def test_validate_streams_and_fails_on_errors(monkeypatch, capsys):
-    monkeypatch.setenv("CRMCLEAN_STREAM_MIN_BYTES", "1")
-    rows = read_table(EXAMPLE).frame.height
-    assert main(["validate", EXAMPLE]) == 1
-    out = capsys.readouterr().out
-    assert f"{rows} rows in 1 chunks" in out and "errors in" in out
-    assert main(["validate", EXAMPLE, "--no-fail"]) == 0
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_validate_report_is_the_same_in_any_batches(monkeypatch, tmp_path, fmt):
+    args = ["validate", EXAMPLE, "-q", "--format", fmt, "--report", "{}/report", "--findings", "{}/f.csv"]
+    runs = _runs(monkeypatch, tmp_path, args, ["report", "f.csv"])
+    assert runs["one"] == runs["tiny"]
+    assert runs["one"][0] == 1  # the default gate: any error fails
 
 
-def test_report_options_keep_the_full_eager_report(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCLEAN_STREAM_MIN_BYTES", "1")
-    report = tmp_path / "r.json"
-    main(["validate", EXAMPLE, "-q", "--report", str(report)])
-    assert pl.read_json(report).height == 1  # the versioned JSON report, not the stream summary
+def test_clean_outputs_report_and_gate_are_the_same_in_any_batches(monkeypatch, tmp_path):
+    outputs = ["out.csv", "rej.csv", "changes.ndjson", "f.csv", "report.json"]
+    args = ["clean", EXAMPLE, "-q", "-o", "{}/out.csv", "--rejects", "{}/rej.csv", "--changes"]
+    args += ["{}/changes.ndjson", "--findings", "{}/f.csv", "--report", "{}/report.json", "--format", "json"]
+    args += ["--gate-fail", "*=0"]
+    runs = _runs(monkeypatch, tmp_path, args, outputs)
+    assert runs["one"] == runs["tiny"]
+    assert runs["one"][0] == 1

@@ -20,12 +20,18 @@ from crmclean.errors import CrmcleanError, InputError, OutputError, UsageError
 from crmclean.io.read import ROW, ReadOptions, read_table
 from crmclean.io.write import write_table
 from crmclean.normalize.phone import parse_phones
+from crmclean.report.model import build_report, report_from_tally
 from crmclean.rules.load import load_rules
 from crmclean.stream import source
 from crmclean.stream.run import BoundedPhoneBook
-from crmclean.summary import counts, summarize
+from crmclean.tally import Tally
 
 OUTPUTS = ("cleaned", "rejects", "changes", "findings")
+
+
+def counts(findings: pl.DataFrame) -> dict[str, int]:
+    empty = pl.DataFrame({ROW: []}, schema={ROW: pl.Int64})
+    return Tally.of(empty, empty, findings, pl.DataFrame({ROW: [], "column": []}), []).counts
 
 
 def _export(tmp: Path, rows: int, seed: int, fmt: str = "csv", dupes: int = 0) -> Path:
@@ -91,8 +97,20 @@ def test_generated_counts_findings_and_summary_match(generated):
     assert_frame_equal(chunked.findings, findings)
     assert chunked.counts == counts(findings)
     roles = eager.validated.prepared.ctx.roles
-    assert chunked.summary() == summarize(findings, roles)
-    assert chunked.summary(show_values=True) == summarize(findings, roles, show_values=True)
+    loaded = load_rules(None)
+    for show in (False, True):
+        whole = build_report(eager, rules=loaded.rules, show_values=show)
+        batched = report_from_tally(
+            chunked.tally,
+            chunked.table,
+            chunked.ctx,
+            rules=loaded.rules,
+            show_values=show,
+            rows_cleaned=chunked.rows_cleaned,
+            rows_rejected=chunked.rows_rejected,
+        )
+        for fmt in ("json", "markdown", "junit"):
+            assert batched.render(fmt) == whole.render(fmt)
     assert chunked.rows_cleaned == eager.cleaned.height and chunked.rows_rejected == eager.rejected.height
     assert chunked.changes == eager.validated.prepared.changes.height
     assert chunked.ctx.roles == roles
@@ -272,7 +290,7 @@ def test_row_column_from_an_earlier_step_out_of_order(tmp_path):
         assert (tmp_path / "chunked" / f"{out}.csv").read_bytes() == (
             tmp_path / "eager" / f"{out}.csv"
         ).read_bytes()
-    assert chunked.summary() == summarize(eager.validated.findings, eager.validated.prepared.ctx.roles)
+    assert chunked.counts == counts(eager.validated.findings)
     dup = (tmp_path / "chunked").with_name("dup.csv")
     dup.write_text("_row,customer_id\n1,a\n2,b\n1,c\n", encoding="utf-8")
     _same_error(dup, 1)
@@ -327,19 +345,24 @@ def test_outputs_refused_before_any_work(tmp_path, good):
     with pytest.raises(OutputError, match="folder does not exist"):
         stream.clean_file(path, loaded, output=str(tmp_path / "missing" / "c.csv"))
     with pytest.raises(UsageError, match="chunked reading is for CSV"):
-        stream.validate_file(good / "customers.xlsx", loaded)
+        source.plan(good / "customers.xlsx")
 
 
-def test_should_stream_threshold_and_formats(tmp_path, good):
-    path = good / "us_pipe.csv"
-    size = path.stat().st_size
-    assert stream.should_stream(path, min_bytes=size)
-    assert not stream.should_stream(path, min_bytes=size + 1)
-    assert not stream.should_stream(path, min_bytes=0, outputs=("out.xlsx",))
-    assert stream.should_stream(path, min_bytes=0, outputs=("out.csv", None, "r.parquet"))
-    assert not stream.should_stream(good / "customers.xlsx", min_bytes=0)
-    assert not stream.should_stream("-", min_bytes=0)
-    assert not stream.should_stream(tmp_path / "missing.csv", min_bytes=0)
+def test_any_source_is_batches_and_only_outputs_decide_appending(tmp_path, good):
+    assert isinstance(source.batches(good / "us_pipe.csv", chunk_rows=2), source.Plan)
+    assert isinstance(source.batches(good / "customers.xlsx"), source.Whole)
+    cr_only = tmp_path / "mac.csv"
+    cr_only.write_bytes(b"id,email\r1,a@b.io\r2,x\r")
+    assert isinstance(source.batches(cr_only), source.Whole)
+    loaded = load_rules(None)
+    for path in (good / "customers.xlsx", cr_only):
+        whole = pipeline.check_table(read_table(path), loaded)
+        batched = stream.validate_file(path, loaded, keep_findings=True)
+        assert batched.chunks == 1
+        assert_frame_equal(batched.findings, whole.findings)
+        assert batched.table.notes == whole.prepared.table.notes
+    assert not stream.appendable(("out.xlsx",))
+    assert stream.appendable(("out.csv", None, "r.parquet", "f.ndjson"))
 
 
 def test_bounded_phone_book_forgets_but_answers_the_same():

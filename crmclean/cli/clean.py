@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from crmclean import api, stream
-from crmclean.cli import options, progress, streaming
+from crmclean.cli import options, progress
 from crmclean.cli.options import ReportFlags, WriteFlags
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.errors import UsageError
@@ -70,26 +70,27 @@ def clean_command(
     check_report_targets(report, [file])
     kwargs = write.kwargs([file])
     stderr = terminal_console(stderr=True)
-    if streaming.wanted(file, read, report, loaded, (output, rejects, changes, findings)):
+    if stream.appendable(tuple(outputs.values())):  # in batches (one for a small file)
         with progress.shown(quiet=report.quiet) as watch:
-            streamed = stream.clean_file(
+            run = api.clean_file(
                 file,
                 loaded,
-                read,
                 output=output,
                 rejects=rejects,
                 changes=changes,
                 findings=findings,
-                out_encoding=write.encoding,
-                escape_formulas=write.formulas,
+                report=report.options,
+                options=read,
+                encoding=write.encoding,
+                formulas=write.formulas,
+                mode=write.mode,
+                encoding_errors=write.errors,
                 progress=watch,
             )
-        if not report.quiet:
-            counts = (
-                f" · {streamed.rows_cleaned:,} cleaned · {streamed.rows_rejected:,} rejected to {rejects}"
-            )
-            streaming.print_summary(streamed, stderr, report.show_values, counts)
-        return streaming.exit_code(False, report.no_fail)
+        rejected = run.report.rows_rejected or 0
+        if not report.quiet and rejected:
+            stderr.print(f"{rejected:,} rejected rows written to {rejects}", markup=False)
+        return emit_report(run.report, report, terminal=stderr, stdout_free=False)
     with progress.shown(quiet=report.quiet) as watch:
         result = api.clean(file, loaded, report=report.options, options=read, progress=watch)
     write_table(result.cleaned, output, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from crmclean import api, stream
-from crmclean.cli import options, progress, streaming
+from crmclean.cli import options, progress
 from crmclean.cli.options import ReportFlags, ReportFormat
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.io.read import ReadOptions
@@ -34,12 +34,12 @@ def validate_command(
     check_distinct_outputs([findings, report.report_file, report.save_baseline])
     machine = report.fmt not in (None, ReportFormat.human) and not report.report_file
     options.one_stdout(**{"--findings -": findings == "-", "--format " + str(report.fmt): machine})
-    if streaming.wanted(file, read, report, loaded, (findings,)):
+    if stream.appendable((findings,)):  # in batches (one for a small file), findings as they come
         with progress.shown(quiet=report.quiet) as watch:
-            result = stream.validate_file(file, loaded, read, findings=findings, progress=watch)
-        if not report.quiet:
-            streaming.print_summary(result, terminal_console(), report.show_values)
-        return streaming.exit_code(result.errors > 0, report.no_fail)
+            result = api.validate_file(
+                file, loaded, findings=findings, report=report.options, options=read, progress=watch
+            )
+        return emit_report(result.report, report, terminal=terminal_console(), stdout_free=findings != "-")
     with progress.shown(quiet=report.quiet) as watch:
         validation = api.validate(file, loaded, report=report.options, options=read, progress=watch)
     if findings:

@@ -28,17 +28,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from crmclean import __version__
 from crmclean.fill import rule_id as fill_rule_id
-from crmclean.io.read import ROW
+from crmclean.mask import mask_finding_value
 from crmclean.report.gate import GateResult, evaluate_gate
 from crmclean.report.text import pct
 from crmclean.rules.gate import Gate
-from crmclean.summary import counts, summarize
+from crmclean.tally import PROBLEMS, SEVERITY_RANK, Tally, constituents  # noqa: F401 (constituents: for callers)
 
 if TYPE_CHECKING:
+    from crmclean.context import Context
+    from crmclean.io.read import Table
     from crmclean.pipeline import Cleaned, Validated
     from crmclean.report.baseline import Baseline
     from crmclean.rules.model import Rules
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 SCHEMA = "crmclean.report/1"
 TOP_PROBLEMS = 3
 EXAMPLES = 3
-SEVERITY_RANK = {"fixed": 0, "warning": 1, "error": 2}
-PROBLEMS = ("error", "warning")  # the severities that make a cell not ready; `fixed` is a repair
 
 QUALITY_DEFINITION = (
     "share of cells in columns with a role that are filled and have no error or warning finding; "
@@ -148,7 +146,7 @@ class ColumnStats:
 
 @dataclass
 class FindingGroup:
-    """Findings with the same column, rule, severity and message (crmclean.summary.summarize)."""
+    """Findings with the same column, rule, severity and message (crmclean.tally)."""
 
     column: str
     rule: str
@@ -308,12 +306,11 @@ def build_report(
     rows_cleaned: int | None = None,
     rows_rejected: int | None = None,
 ) -> Report:
-    """The report of one run.
+    """The report of one run held in memory: the tally of its one frame (crmclean.tally), reported.
 
     ``result``: what ``pipeline.check_table`` (Validated) or ``pipeline.clean`` (Cleaned) returned;
-    rows cleaned and rejected come from a Cleaned unless given. ``rules``: the rules that ran, so checks
-    without findings are listed too (as passing JUnit test cases and baseline entries). ``gate``: the
-    configured gate (None: any error fails); ``baseline``: a previous run to compare rates with.
+    rows cleaned and rejected come from a Cleaned unless given. Other arguments as
+    :func:`report_from_tally`.
     """
     validated: Validated = getattr(result, "validated", result)
     if hasattr(result, "cleaned"):
@@ -321,30 +318,67 @@ def build_report(
         rows_rejected = result.rejected.height if rows_rejected is None else rows_rejected
     prepared = validated.prepared
     table = prepared.table
-    roles = {c: r for c, r in prepared.ctx.roles.items() if r}
-    findings = validated.findings
-    rows = table.frame.height
-    groups = [FindingGroup(**e) for e in summarize(findings, roles, show_values=show_values)]
-    planned = planned_checks(rules, prepared.ctx) if rules is not None else []
     columns = [c for c in table.columns if c in prepared.frame.columns]
-    column_stats, quality = _column_stats(
-        table.frame, prepared.frame, columns, roles, findings, prepared.changes, groups
+    tally = Tally.of(table.frame, prepared.frame, validated.findings, prepared.changes, columns)
+    return report_from_tally(
+        tally,
+        table,
+        prepared.ctx,
+        rules=rules,
+        duplicates=duplicates,
+        show_values=show_values,
+        gate=gate,
+        baseline=baseline,
+        rows_cleaned=rows_cleaned,
+        rows_rejected=rows_rejected,
     )
+
+
+def report_from_tally(
+    tally: Tally,
+    table: Table,
+    ctx: Context,
+    *,
+    rules: Rules | None = None,
+    duplicates: Duplicates | None = None,
+    show_values: bool = False,
+    gate: Gate | None = None,
+    baseline: Baseline | None = None,
+    rows_cleaned: int | None = None,
+    rows_rejected: int | None = None,
+) -> Report:
+    """The report of a run from its merged tally (one frame or many batches give the same report).
+
+    ``table``: the source's name, format, encoding and reader notes; ``ctx``: the run's roles.
+    ``rules``: the rules that ran, so checks without findings are listed too (as passing JUnit test
+    cases and baseline entries). ``gate``: the configured gate (None: any error fails); ``baseline``:
+    a previous run to compare rates with.
+    """
+    roles = {c: r for c, r in ctx.roles.items() if r}
+    rows = tally.rows
+    groups = []
+    for (column, rule, severity, message), g in tally.sorted_groups():
+        examples = list(g.examples)
+        if not show_values:
+            examples = [mask_finding_value(v, column, roles) for v in examples]  # type: ignore[misc]
+        groups.append(FindingGroup(column, rule, severity, message, g.count, g.first_row, examples))
+    planned = planned_checks(rules, ctx) if rules is not None else []
+    column_stats, quality = _column_stats(tally, roles, groups)
     report = Report(
         source=Source(table.name, table.format, table.encoding, table.delimiter, list(table.notes)),
         rows=rows,
         rows_cleaned=rows_cleaned,
         rows_rejected=rows_rejected,
-        counts=counts(findings),
+        counts=dict(tally.counts),
         columns=column_stats,
-        checks=_checks(findings, groups, planned, rows),
+        checks=_checks(tally, groups, planned, rows),
         quality=quality,
-        cells_changed=prepared.changes.select(ROW, "column").unique().height,
+        cells_changed=tally.cells_changed,
         duplicates=duplicates,
         values_masked=not show_values,
-        dns=_dns(prepared.ctx),
-        region=None if prepared.ctx.region_info is None else prepared.ctx.region_info.as_dict(),
-        changes=change_counts(prepared.changes),
+        dns=_dns(ctx),
+        region=None if ctx.region_info is None else ctx.region_info.as_dict(),
+        changes=change_counts(tally.changes_by),
     )
     report.gate = evaluate_gate(report, gate, baseline)
     return report
@@ -392,18 +426,8 @@ def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
 
 
 def _checks(
-    findings: pl.DataFrame, groups: list[FindingGroup], planned: list[tuple[str, str, str]], rows: int
+    tally: Tally, groups: list[FindingGroup], planned: list[tuple[str, str, str]], rows: int
 ) -> list[CheckStats]:
-    stats = (
-        findings.group_by(["rule", "column"])
-        .agg(
-            pl.len().alias("count"),
-            pl.col(ROW).n_unique().alias("rows"),
-            pl.col("severity").replace_strict(SEVERITY_RANK, default=0).max().alias("rank"),
-        )
-        .sort(["rows", "count", "rule", "column"], descending=[True, True, False, False])
-        .sort(pl.col("rank") == 0, maintain_order=True)  # repairs after errors and warnings
-    )
     by_key: dict[tuple[str, str], list[FindingGroup]] = {}
     for g in groups:
         by_key.setdefault((g.rule, g.column), []).append(g)
@@ -414,14 +438,12 @@ def _checks(
         if old is None or SEVERITY_RANK[severity] > SEVERITY_RANK[old]:
             planned_severity[(rule, column)] = severity
     out = []
-    for rule, column, count, n, rank in stats.iter_rows():
-        severity = names[rank]
+    for (rule, column), stat in tally.sorted_checks():
         planned_rank = SEVERITY_RANK.get(planned_severity.get((rule, column), ""), 0)
-        severity = names.get(max(rank, planned_rank), severity)
+        severity = names[max(stat.rank, planned_rank)]
+        rate = stat.rows / rows if rows else 0.0
         out.append(
-            CheckStats(
-                rule, column, severity, count, n, n / rows if rows else 0.0, by_key.get((rule, column), [])
-            )
+            CheckStats(rule, column, severity, stat.count, stat.rows, rate, by_key.get((rule, column), []))
         )
     seen = {(c.rule, c.column) for c in out}
     for (rule, column), severity in planned_severity.items():
@@ -430,105 +452,44 @@ def _checks(
     return out
 
 
-def change_counts(changes: pl.DataFrame) -> list[ChangeCount]:
-    """The change log counted by column and step (its ``rule``): most cells first."""
-    if not changes.height:
-        return []
-    counted = (
-        changes.group_by(["column", "rule"])
-        .agg(pl.len().alias("cells"))
-        .sort(["cells", "column", "rule"], descending=[True, False, False])
-    )
+def change_counts(changes_by: dict[tuple[str, str], int]) -> list[ChangeCount]:
+    """The change log counted by column and step (its ``rule``, from the run's tally): most cells
+    first."""
+    counted = sorted(changes_by.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))
     return [
-        ChangeCount(column, rule, int(n), rule.removeprefix("normalize:") in COSMETIC_STEPS)
-        for column, rule, n in counted.iter_rows()
+        ChangeCount(column, rule, n, rule.removeprefix("normalize:") in COSMETIC_STEPS)
+        for (column, rule), n in counted
     ]
 
 
 # --- columns and quality --------------------------------------------------------------------------
 
 
-def constituents(label: str, columns: set[str]) -> list[str]:
-    """The columns a findings ``column`` label names: itself, or the parts of ``a / b`` and ``a + b``."""
-    if label in columns:
-        return [label]
-    for sep in (" / ", " + "):
-        parts = label.split(sep)
-        if len(parts) > 1 and all(p in columns for p in parts):
-            return parts
-    return []
-
-
-def _expand(frame: pl.DataFrame, columns: set[str]) -> pl.DataFrame:
-    """(_row, column, ...) with multi-column labels split into one row per column they name."""
-    labels = frame.get_column("column").unique().to_list()
-    mapping = pl.DataFrame(
-        [(label, part) for label in labels for part in constituents(label, columns)],
-        schema={"column": pl.String, "part": pl.String},
-        orient="row",
-    )
-    return frame.join(mapping, on="column", how="inner").drop("column").rename({"part": "column"})
-
-
-def _filled(name: str) -> pl.Expr:
-    return (pl.col(name).cast(pl.String).str.strip_chars().str.len_chars() > 0).fill_null(False)
-
-
 def _column_stats(
-    source: pl.DataFrame,
-    prepared: pl.DataFrame,
-    columns: list[str],
-    roles: dict[str, str],
-    findings: pl.DataFrame,
-    changes: pl.DataFrame,
-    groups: list[FindingGroup],
+    tally: Tally, roles: dict[str, str], groups: list[FindingGroup]
 ) -> tuple[list[ColumnStats], Quality]:
-    names = set(columns)
-    found = _expand(findings.select(ROW, "column", "severity"), names)
-    severity = found.group_by(["column", "severity"]).agg(pl.len().alias("n"))
-    sev = {(c, s): n for c, s, n in severity.iter_rows()}
-
-    def rows_by_column(frame: pl.DataFrame) -> dict[str, pl.Series]:
-        parts = frame.select(ROW, "column").partition_by("column", as_dict=True)
-        return {c: f.get_column(ROW).unique() for (c,), f in parts.items()}
-
-    flag_rows = rows_by_column(found.filter(pl.col("severity").is_in(PROBLEMS)))
-    fixed_rows = rows_by_column(found.filter(pl.col("severity") == "fixed"))
-    empty = pl.Series(ROW, [], dtype=pl.Int64)
-    exprs = []
-    for i, c in enumerate(columns):
-        filled = _filled(c)
-        bad = pl.col(ROW).is_in(flag_rows.get(c, empty).implode())
-        repaired = pl.col(ROW).is_in(fixed_rows.get(c, empty).implode())
-        exprs += [
-            filled.sum().alias(f"filled{i}"),
-            (filled & bad).sum().alias(f"flagged{i}"),
-            (filled & ~bad & ~repaired).sum().alias(f"untouched{i}"),
-        ]
-    after = prepared.select(exprs).row(0, named=True) if exprs else {}
-    before = source.select([_filled(c).sum().alias(c) for c in columns]).row(0, named=True) if columns else {}
-    rows = source.height
+    rows = tally.rows
     stats, cells, ready_before, ready_after = [], 0, 0, 0
-    for i, c in enumerate(columns):
+    for c in tally.columns:
+        sums = tally.column_sums[c]
         problems = [Problem(g.message, g.count) for g in groups if g.column == c and g.severity in PROBLEMS]
-        problems = problems[:TOP_PROBLEMS]
         col = ColumnStats(
             column=c,
             role=roles.get(c),
             rows=rows,
-            filled_before=int(before[c]),
-            filled=int(after[f"filled{i}"]),
-            flagged=int(after[f"flagged{i}"]),
-            errors=sev.get((c, "error"), 0),
-            warnings=sev.get((c, "warning"), 0),
-            top_problems=problems,
-            fixed=sev.get((c, "fixed"), 0),
-            fixed_rows=len(fixed_rows.get(c, empty)),
-            valid_before=min(int(after[f"untouched{i}"]), int(before[c])),
+            filled_before=sums["filled_before"],
+            filled=sums["filled"],
+            flagged=sums["flagged"],
+            errors=sums["errors"],
+            warnings=sums["warnings"],
+            top_problems=problems[:TOP_PROBLEMS],
+            fixed=sums["fixed"],
+            fixed_rows=sums["fixed_rows"],
+            valid_before=min(sums["untouched"], sums["filled_before"]),
         )
         stats.append(col)
         if c in roles or not roles:
             cells += rows
             ready_after += col.filled - col.flagged
-            ready_before += int(after[f"untouched{i}"])
+            ready_before += sums["untouched"]
     return stats, Quality(cells, ready_before, ready_after)

@@ -1,39 +1,44 @@
-"""Validate and clean CSV exports larger than memory, a chunk of records at a time, with the results of
-the eager pipeline (``pipeline.check_table`` / ``pipeline.clean`` + ``write_table``).
+"""Validate and clean an export in batches, with the results of the one-frame pipeline
+(``pipeline.check_table`` / ``pipeline.clean`` + ``write_table``) and the tally its full report is
+built from (crmclean.tally).
 
-    from crmclean.stream import clean_file, should_stream, validate_file
+    from crmclean.stream import clean_file, validate_file
 
-    if should_stream(path, options, outputs=(output, rejects)):
-        result = clean_file(path, loaded, options, output=output, rejects=rejects)
+    result = clean_file(path, loaded, options, output=output, rejects=rejects)
+    result.tally  # -> crmclean.report.model.report_from_tally
 
-See docs/scaling.md for the design and measurements.
+A CSV file is planned once and read in batches (about ``CRMCLEAN_STREAM_MIN_BYTES`` bytes each,
+default 24 MiB); any other source is one batch. See docs/scaling.md for the design and measurements.
 """
 
 from crmclean.stream.run import (
     DEFAULT_CHUNK_ROWS,
-    STREAM_MIN_BYTES,
     ChunkResult,
     StreamCleaned,
     StreamValidated,
+    appendable,
+    batch_bytes,
     clean_file,
-    should_stream,
     validate_file,
 )
 from crmclean.stream.sink import ChunkWriter, can_stream
-from crmclean.stream.source import Plan, chunks, plan
+from crmclean.stream.source import Batches, Plan, Whole, batches, chunks, plan
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
-    "STREAM_MIN_BYTES",
+    "Batches",
     "ChunkResult",
     "ChunkWriter",
     "Plan",
     "StreamCleaned",
     "StreamValidated",
+    "Whole",
+    "appendable",
+    "batch_bytes",
+    "batches",
     "can_stream",
     "chunks",
     "clean_file",
     "plan",
-    "should_stream",
     "validate_file",
 ]

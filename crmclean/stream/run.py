@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from crmclean import pipeline
 from crmclean.context import Context
 from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, ReadOptions, Table
+from crmclean.io.write import PRIVATE
 from crmclean.normalize.phonebook import PhoneBook
 from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.progress import step as progress_step
@@ -48,12 +50,12 @@ from crmclean.rules.load import LoadedRules
 from crmclean.schema import RoleGuess
 from crmclean.stream import source
 from crmclean.stream.sink import ChunkWriter, can_stream
-from crmclean.summary import EXAMPLES, summarize
+from crmclean.tally import Tally
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
 DEFAULT_CHUNK_ROWS = 100_000
-STREAM_MIN_BYTES = 128 << 20  # CSV from 128 MiB (~540k rows here): eager would peak at ~1.2-1.4 GiB
+BATCH_BYTES = 24 << 20  # ~100k records of a typical export: a batch peaks at ~250 MiB in memory
 GLOBAL_CHECKS = frozenset({"unique"})  # checks whose verdict on a row depends on other rows
 PHONEBOOK_LIMIT = 1_000_000  # parsed (number, region) pairs kept between chunks
 CHECK = "_check"  # position of the check in the rules: ties in the findings order keep rule order
@@ -62,32 +64,16 @@ CANDIDATE = "_candidate"
 FINDINGS_ORDER = [ROW, "column", "rule", "message", CHECK]
 
 
-def should_stream(
-    source_path: str | Path,
-    options: ReadOptions | None = None,
-    *,
-    outputs: tuple[str | None, ...] = (),
-    min_bytes: int = STREAM_MIN_BYTES,
-) -> bool:
-    """Whether to validate/clean ``source_path`` in chunks: a CSV file of at least ``min_bytes`` whose
-    outputs (those given) can be appended to (CSV, NDJSON, Parquet). Standard input: never (its size
-    is unknown; pass it to the chunked functions explicitly to stream it)."""
-    if str(source_path) == "-":
-        return False
-    options = options or ReadOptions()
-    path = Path(source_path)
-    try:
-        size = path.stat().st_size
-        if size < min_bytes or not path.is_file():
-            return False
-        with path.open("rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    from crmclean.io import read
+def batch_bytes() -> int:
+    """About how many bytes of CSV make a batch: ``CRMCLEAN_STREAM_MIN_BYTES`` when set (tests force
+    one-record batches with 1), else BATCH_BYTES. It tunes memory and speed only: every batch size
+    gives the same findings, outputs and report."""
+    return max(1, int(os.environ.get("CRMCLEAN_STREAM_MIN_BYTES", BATCH_BYTES)))
 
-    fmt = options.format or read._format_from_extension(path) or read._sniff_format(head)
-    return fmt == "csv" and all(can_stream(o) for o in outputs if o)
+
+def appendable(outputs: tuple[str | None, ...]) -> bool:
+    """Whether every output given can be written batch by batch (CSV, NDJSON, Parquet)."""
+    return all(can_stream(o) for o in outputs if o)
 
 
 def _candidate(columns: list[str]) -> pl.Expr:
@@ -129,78 +115,25 @@ class ChunkResult:
 
 @dataclass
 class StreamValidated:
-    """What a chunked validate found: counts and a summary; the findings themselves only when kept."""
+    """What a batched validate found: the merged tally the full report is built from; the findings
+    themselves only when kept."""
 
-    table: Table  # name, format, encoding, delimiter, columns, skipped_blank; frame: the role sample
+    table: Table  # name, format, encoding, delimiter, columns, notes; frame: what roles were judged on
     guesses: list[RoleGuess]
     ctx: Context
     rows: int  # data rows (blank lines excluded), as read_table's frame height
     chunks: int
-    counts: dict[str, int]  # as crmclean.summary.counts(findings)
+    tally: Tally
     findings: pl.DataFrame | None = None  # with keep_findings=True
-    _groups: dict[tuple, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """findings, errors, warnings, fixed, rows_with_errors."""
+        return self.tally.counts
 
     @property
     def errors(self) -> int:
-        return self.counts["errors"]
-
-    def summary(self, roles: dict[str, str] | None = None, *, show_values: bool = False) -> list[dict]:
-        """``crmclean.summary.summarize(findings, roles)`` of all findings, from per-chunk parts."""
-        roles = self.ctx.roles if roles is None else roles
-        if not self._groups:
-            return summarize(F.empty(), roles, show_values=show_values)
-        reduced = pl.DataFrame(
-            [
-                {
-                    ROW: g["first_row"],
-                    "column": k[0],
-                    "rule": k[1],
-                    "severity": k[2],
-                    "message": k[3],
-                    "value": v,
-                }
-                for k, g in self._groups.items()
-                for v in (g["examples"] or [None])
-            ],
-            schema=F.SCHEMA,
-        )
-        entries = summarize(reduced, roles, show_values=show_values)
-        for e in entries:
-            e["count"] = self._groups[(e["column"], e["rule"], e["severity"], e["message"])]["count"]
-        order = pl.DataFrame(
-            {
-                "i": range(len(entries)),
-                "count": [e["count"] for e in entries],
-                "column": [e["column"] for e in entries],
-                "rule": [e["rule"] for e in entries],
-                "message": [e["message"] for e in entries],
-            }
-        ).sort(["count", "column", "rule", "message"], descending=[True, False, False, False])
-        return [entries[i] for i in order.get_column("i")]
-
-    def _add(self, final: pl.DataFrame) -> None:
-        severity = final.get_column("severity")
-        self.counts["findings"] += final.height
-        self.counts["errors"] += int((severity == "error").sum())
-        self.counts["warnings"] += int((severity == "warning").sum())
-        self.counts["fixed"] += int((severity == "fixed").sum())
-        self.counts["rows_with_errors"] += (
-            final.filter(pl.col("severity") == "error").get_column(ROW).n_unique()
-        )
-        for e in summarize(final, {}, show_values=True):
-            key = (e["column"], e["rule"], e["severity"], e["message"])
-            g = self._groups.get(key)
-            if g is None:
-                self._groups[key] = {
-                    "count": e["count"],
-                    "first_row": e["first_row"],
-                    "examples": e["examples"],
-                }
-                continue
-            g["count"] += e["count"]
-            g["first_row"] = min(g["first_row"], e["first_row"])
-            if len(g["examples"]) < EXAMPLES:
-                g["examples"] = list(dict.fromkeys([*g["examples"], *e["examples"]]))[:EXAMPLES]
+        return self.tally.counts["errors"]
 
 
 @dataclass
@@ -215,11 +148,12 @@ def validate_file(
     loaded: LoadedRules,
     options: ReadOptions | None = None,
     *,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    chunk_rows: int | None = None,
     findings: str | None = None,
     keep_findings: bool = False,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     spool_dir: str | Path | None = None,
+    mode: int | None = PRIVATE,
     progress: Progress = NO_PROGRESS,
 ) -> StreamValidated:
     """``pipeline.check_table(read_table(path, options), loaded)``, a chunk of ``chunk_rows`` records at a
@@ -228,10 +162,12 @@ def validate_file(
     (memory: the findings). ``on_chunk`` gets each chunk's frames and final findings; ``progress``
     the rows done of the rows in the file."""
     with progress_step(progress, f"scanning {Path(path).name}", None, "rows"):
-        plan = source.plan(path, options, chunk_rows)
+        plan = source.batches(path, options, chunk_rows, batch_bytes())
     try:
         writers = {"findings": findings}
-        return _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir).run(progress)
+        write = {"mode": mode}
+        run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write)
+        return run.run(progress)
     finally:
         plan.close()
 
@@ -247,7 +183,9 @@ def clean_file(
     findings: str | None = None,
     out_encoding: str = "utf-8",
     escape_formulas: bool = True,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    mode: int | None = PRIVATE,
+    encoding_errors: str = "strict",
+    chunk_rows: int | None = None,
     keep_findings: bool = False,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     spool_dir: str | Path | None = None,
@@ -259,10 +197,15 @@ def clean_file(
     one of cleaned or rejected; rows with errors are left out of ``output`` whether or not ``rejects``
     is given (as ``clean`` does). ``progress``: the rows done of the rows in the file."""
     with progress_step(progress, f"scanning {Path(path).name}", None, "rows"):
-        plan = source.plan(path, options, chunk_rows)
+        plan = source.batches(path, options, chunk_rows, batch_bytes())
     try:
         writers = {"cleaned": output, "rejected": rejects, "changes": changes, "findings": findings}
-        write = {"encoding": out_encoding, "formulas": escape_formulas}
+        write = {
+            "encoding": out_encoding,
+            "formulas": escape_formulas,
+            "mode": mode,
+            "encoding_errors": encoding_errors,
+        }
         run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write)
         return run.run(progress)  # type: ignore[return-value]
     finally:
@@ -281,7 +224,7 @@ def pin_today(loaded: LoadedRules) -> LoadedRules:
 class _Run:
     def __init__(
         self,
-        plan: source.Plan,
+        plan: source.Batches,
         loaded: LoadedRules,
         targets: dict[str, str | None],
         inputs: list[str],
@@ -296,9 +239,11 @@ class _Run:
         table = plan.table()
         self.guesses, self.ctx = pipeline.make_context(table, self.loaded)
         self.ctx.phones = BoundedPhoneBook()
+        if isinstance(plan, source.Plan):  # roles come from the sample; the region needs every row
+            self.ctx.decide_regions(frame for _, frame in plan.frames())
         kind = StreamCleaned if self.clean else StreamValidated
-        counts = {"findings": 0, "errors": 0, "warnings": 0, "fixed": 0, "rows_with_errors": 0}
-        self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), counts)
+        self.columns = table.columns
+        self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), Tally(self.columns))
         self.checks = self.loaded.rules.validate_
         self.global_checks = [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
         self.key_columns: dict[int, list[str]] = {}
@@ -329,7 +274,7 @@ class _Run:
         try:
             self.spool = Path(spool.name)
             progress.start("cleaning" if self.clean else "validating", self.plan.rows, "rows")
-            for chunk, frame in source.chunks(self.plan):
+            for chunk, frame in self.plan.frames():
                 self._chunk(chunk.index, frame)
                 progress.advance(frame.height)
             progress.finish()
@@ -371,10 +316,10 @@ class _Run:
         partial.write_ipc(self.spool / f"findings-{index}.arrow")
         if self.clean and not self.defer_rows:  # the unique checks only warn: rows are decided now
             self._rows(frame, prepared, partial)
-        if self.defer_rows or self.on_chunk:
-            frame.write_ipc(self.spool / f"frame-{index}.arrow")
-            prepared.write_ipc(self.spool / f"prepared-{index}.arrow")
-            changes.write_ipc(self.spool / f"changes-{index}.arrow")
+        # the batch's tally (and, for clean, its rows when a unique check rejects) wait for the end
+        frame.write_ipc(self.spool / f"frame-{index}.arrow")
+        prepared.write_ipc(self.spool / f"prepared-{index}.arrow")
+        changes.write_ipc(self.spool / f"changes-{index}.arrow")
 
     def _prepare(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, pl.DataFrame]]]:
         """pipeline.prepare's fill and normalize, one rule at a time so that each step's change log
@@ -467,19 +412,17 @@ class _Run:
         for chunk in self.plan.chunks:
             partial = pl.read_ipc(self.spool / f"findings-{chunk.index}.arrow")
             final = self._final(partial, by_chunk.pop((chunk.index,), None))
-            frame = prepared = changes = None
-            if self.defer_rows or self.on_chunk:
-                frame = pl.read_ipc(self.spool / f"frame-{chunk.index}.arrow")
-                prepared = pl.read_ipc(self.spool / f"prepared-{chunk.index}.arrow")
-                changes = pl.read_ipc(self.spool / f"changes-{chunk.index}.arrow")
+            frame = pl.read_ipc(self.spool / f"frame-{chunk.index}.arrow")
+            prepared = pl.read_ipc(self.spool / f"prepared-{chunk.index}.arrow")
+            changes = pl.read_ipc(self.spool / f"changes-{chunk.index}.arrow")
             self._emit(chunk.index, frame, prepared, changes, final, rows=self.defer_rows)
             for name in ("findings", "frame", "prepared", "changes"):
                 (self.spool / f"{name}-{chunk.index}.arrow").unlink(missing_ok=True)
 
     def _emit(self, index, frame, prepared, changes, final: pl.DataFrame, rows: bool = True) -> None:
-        """A chunk's final findings (and, for clean, its rows) to the outputs."""
-        self.result._add(final)
+        """A chunk's final findings (and, for clean, its rows) to the outputs, and to the tally."""
         out = final.drop(CHECK)
+        self.result.tally.merge(Tally.of(frame, prepared, out, changes, self.columns))
         if self.in_order:
             if "findings" in self.writers:
                 self.writers["findings"].append(out)
@@ -518,10 +461,6 @@ class _Run:
         as the eager pipeline sorts them; then the row totals."""
         if not self.in_order:
             findings = self._all_findings()
-            self.result._groups = {}
-            for key in ("findings", "errors", "warnings", "fixed", "rows_with_errors"):
-                self.result.counts[key] = 0
-            self.result._add(findings.with_columns(pl.lit(0, pl.Int32).alias(CHECK)))
             if "findings" in self.writers:
                 self.writers["findings"].append(findings)
             if "rejected" in self.writers:

@@ -27,7 +27,15 @@ from pathlib import Path
 import polars as pl
 
 from crmclean.errors import OutputError, UsageError
-from crmclean.io.write import _encode, check_not_input, escape_formulas, format_for
+from crmclean.io.write import (
+    PRIVATE,
+    _encode,
+    check_errors_policy,
+    check_not_input,
+    escape_formulas,
+    file_mode,
+    format_for,
+)
 
 STREAM_FORMATS = ("csv", "ndjson", "parquet")
 
@@ -52,6 +60,8 @@ class ChunkWriter:
         delimiter: str = ",",
         formulas: bool = True,
         inputs: Iterable[str] = (),
+        mode: int | None = PRIVATE,
+        encoding_errors: str = "strict",
     ) -> None:
         self.target = str(target)
         self.fmt = format_for(self.target, fmt)
@@ -62,7 +72,9 @@ class ChunkWriter:
                 hint="write CSV, NDJSON or Parquet for a large export",
             )
         check_not_input(self.target, inputs)
+        check_errors_policy(encoding_errors)
         self.encoding, self.delimiter, self.formulas = encoding, delimiter, formulas
+        self.mode, self.errors = mode, encoding_errors
         self.folder = self._folder()
         self.header: bytes | None = None
         self.empty: pl.DataFrame | None = None  # the schema, for a Parquet output with no rows
@@ -105,20 +117,24 @@ class ChunkWriter:
             frame.write_parquet(part)
             return
         if self.header is None:
-            self.header = _encode(frame.clear(), self.fmt, self.encoding, self.delimiter, self.target)
+            self.header = self._encode(frame.clear())
         if frame.height == 0:
             return
-        payload = _encode(frame, self.fmt, self.encoding, self.delimiter, self.target)
+        payload = self._encode(frame)
         if self.header and payload.startswith(self.header):
             payload = payload[len(self.header) :]
         if segment not in self._segments:
             self._segments[segment] = self._temp()
         os.write(self._segments[segment][0], payload)
 
+    def _encode(self, frame: pl.DataFrame) -> bytes:
+        return _encode(frame, self.fmt, self.encoding, self.delimiter, self.target, self.errors)
+
     def commit(self) -> None:
         """Join the segments, flush to disk, and rename over the target (or copy to stdout)."""
         fd, tmp = self._temp()
         try:
+            os.fchmod(fd, file_mode(self.mode))
             with os.fdopen(fd, "wb") as out:
                 if self.fmt == "parquet":
                     out.close()
@@ -146,10 +162,12 @@ class ChunkWriter:
                 os.unlink(tmp)
             else:
                 os.replace(tmp, self.target)
-        except BaseException:
+        except BaseException as err:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             self.abort()
+            if isinstance(err, OSError):  # disk full, read-only file system, quota: as write_table says
+                raise OutputError(f"cannot write the file: {err.strerror or err}", file=self.target) from None
             raise
         self.abort()  # removes the segment and part files
 

@@ -24,11 +24,12 @@ report the unclosed quote where ``read_table`` would.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,11 +37,10 @@ import polars as pl
 import polars.selectors as cs
 
 from crmclean.errors import InputError, UsageError
-from crmclean.io import csvscan, read
+from crmclean.io import codepage, csvscan, read
 from crmclean.io.encoding import (
     _BOMS,
     _canonical,
-    _detect_legacy,
     _is_utf8,
     _looks_utf16,
     line_of,
@@ -97,6 +97,7 @@ class Plan:
     skipped_blank: int
     monotonic: bool = True  # _row increases through the file (always, unless given in the source)
     spooled: bool = False  # path is a temporary copy of standard input
+    notes: list[str] = field(default_factory=list)  # what the reader decided (Table.notes)
 
     def table(self) -> Table:
         """A Table over the role sample, for ``pipeline.make_context`` (roles as on the whole file)."""
@@ -107,11 +108,68 @@ class Plan:
             encoding=self.encoding,
             delimiter=self.delimiter,
             skipped_blank=self.skipped_blank,
+            notes=list(self.notes),
         )
+
+    def frames(self) -> Iterator[tuple[Chunk, pl.DataFrame]]:
+        return chunks(self)
 
     def close(self) -> None:
         if self.spooled:
             self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class Whole:
+    """A Table already in memory, as a source of one batch (the same run as a planned CSV)."""
+
+    source: Table
+
+    def __post_init__(self) -> None:
+        rows = self.source.frame.height
+        self.rows = rows
+        self.chunks = [Chunk(0, 0, 0, 1, 0, rows, [], rows)]
+        numbers = self.source.frame.get_column(ROW)
+        self.monotonic = bool(numbers.is_sorted())
+
+    def table(self) -> Table:
+        return self.source
+
+    def frames(self) -> Iterator[tuple[Chunk, pl.DataFrame]]:
+        yield self.chunks[0], self.source.frame
+
+    def close(self) -> None:
+        return None
+
+
+Batches = Plan | Whole
+
+
+def batches(
+    source: str | Path,
+    options: ReadOptions | None = None,
+    chunk_rows: int | None = None,
+    batch_bytes: int = 24 << 20,
+) -> Batches:
+    """The source of a run: a planned CSV file, read in batches of ``chunk_rows`` records (None: as
+    many as about ``batch_bytes`` hold, by the length of the first MiB's lines); anything
+    else read whole (:func:`crmclean.io.read.read_table`) as one batch: other formats, standard input,
+    and the CSV layouts the planner does not follow (carriage-return-only line endings, blank lines
+    above the header), which ``read_table`` rewrites before parsing."""
+    options = options or ReadOptions()
+    path = Path(source)
+    if str(source) == "-" or not path.is_file():
+        return Whole(read.read_table(source, options))
+    with path.open("rb") as f:
+        head = f.read(LEGACY_SAMPLE)
+    fmt = options.format or read._format_from_extension(path) or read._sniff_format(head[:4096])
+    plain = head.lstrip(b"\xef\xbb\xbf")
+    if fmt != "csv" or (b"\r" in head and b"\n" not in head) or re.match(rb"[ \t]*\r?\n", plain):
+        return Whole(read.read_table(source, options))
+    if chunk_rows is None:
+        line_bytes = max(1.0, len(head) / max(1, head.count(b"\n")))
+        chunk_rows = max(1, int(batch_bytes / line_bytes))
+    return plan(path, options, chunk_rows)
 
 
 # --- decoding ---------------------------------------------------------------------------------
@@ -130,6 +188,7 @@ class _Decoder:
         self.validate = validate
         self.head = b""  # first LEGACY_SAMPLE raw bytes, for the legacy code page guess
         self.encoding: str | None = None
+        self.note = ""  # how a legacy code page was settled, as decode_to_utf8 notes it
 
     def decode(self, raw: bytes, offset: int, line: int) -> bytes:
         if self.mode == "auto":
@@ -168,7 +227,9 @@ class _Decoder:
         if valid:
             self.mode, self.encoding = "utf8-auto", "utf-8"
         else:
-            self.codec = self.encoding = self.label = _detect_legacy(self.head, self.name)
+            choice = codepage.choose(self.head[:LEGACY_SAMPLE], self.name)
+            self.codec = self.encoding = self.label = choice.encoding
+            self.note = f"encoding {choice.encoding} chosen from {choice.reason}" if choice.reason else ""
             self.mode = "codec"
 
     def _strict_error(self, raw: bytes, start: int, offset: int, line: int, encoding: str) -> InputError:
@@ -349,6 +410,7 @@ def _plan(f: BinaryIO, path: Path, name: str, options: ReadOptions, chunk_rows: 
         rows=state.rows,
         skipped_blank=state.blank,
         monotonic=state.monotonic,
+        notes=[decoder.note] if decoder.note else [],
     )
 
 
