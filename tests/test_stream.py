@@ -15,6 +15,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from benchmarks.generate import export_bytes, generate
+from crmclean import changes as change_log
 from crmclean import pipeline, stream
 from crmclean.errors import CrmcleanError, InputError, OutputError, UsageError
 from crmclean.io.read import ROW, ReadOptions, read_table
@@ -31,7 +32,7 @@ OUTPUTS = ("cleaned", "rejects", "changes", "findings")
 
 def counts(findings: pl.DataFrame) -> dict[str, int]:
     empty = pl.DataFrame({ROW: []}, schema={ROW: pl.Int64})
-    return Tally.of(empty, empty, findings, pl.DataFrame({ROW: [], "column": []}), []).counts
+    return Tally.of(empty, empty, findings, change_log.empty(), []).counts
 
 
 def _export(tmp: Path, rows: int, seed: int, fmt: str = "csv", dupes: int = 0) -> Path:

@@ -66,8 +66,8 @@ def _on_terminal(args: list[str], cwd: Path, **env: str) -> tuple[int, str, byte
             ["--out-dir", "out"],
             ["normalizing", "28/28 steps", "scoring candidate pairs", "writing out"],
         ),
-        ("validate", [], ["validating", "checks", "normalizing"]),
-        ("clean", ["-o", "clean.csv"], ["validating", "checks"]),
+        ("validate", [], ["scanning customers.csv", "validating", "24/24 rows"]),
+        ("clean", ["-o", "clean.csv"], ["scanning customers.csv", "cleaning", "24/24 rows"]),
         ("dedupe", ["-o", "clusters.csv"], ["scoring candidate pairs", "pairs", "building match keys"]),
     ],
 )
