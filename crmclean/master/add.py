@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from crmclean.dedupe.block import RID
-from crmclean.dedupe.engine import MATCH_SCORE, find_duplicates
+from crmclean.dedupe.engine import MATCH_SCORE
 from crmclean.io.read import ROW, ReadOptions
 from crmclean.master import golden as G
 from crmclean.master import store
@@ -39,6 +39,7 @@ from crmclean.master.build import _batch_info, count, order_index
 from crmclean.master.codes import Allocator, code_number
 from crmclean.master.keys import candidates, key_frame
 from crmclean.master.linkage import decide, problems
+from crmclean.master.scoring import Scoring, frequencies, merge_counts
 
 DEFAULT_MAX_MERGE_SHARE = 0.05
 
@@ -87,16 +88,21 @@ def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: fl
     near = candidates(master.index, new_index, settings)
     old = master.index.filter(pl.col(SEQ).is_in(near.implode())).sort(SEQ)
     result.compared_with = old.height
-    stacked = pl.concat([key_frame(old), key_frame(new_index)])
+    scoring = Scoring.of_master(master, settings)
+    batch_keys = key_frame(new_index)
+    stacked = scoring.prepare(pl.concat([key_frame(old), batch_keys]), batch=batch_keys)
     side = pl.Series([True] * old.height + [False] * new_index.height)
-    found = find_duplicates(stacked, settings, exclude=side)
-    clusters = found.clusters.sort(RID).with_columns(
-        pl.concat(
-            [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
-        ).alias(CODE)
+    clusters = (
+        scoring.clusters(stacked, exclude=side)
+        .sort(RID)
+        .with_columns(
+            pl.concat(
+                [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
+            ).alias(CODE)
+        )
     )
     found_problems, lonely = problems(clusters, old.height)
-    decision = decide(found_problems, master.index, new_index, settings, prefix)
+    decision = decide(found_problems, master.index, new_index, scoring, prefix)
     allocator = Allocator(prefix, master.state["codes"]["next"])
     rows = new_index.select(RECORD_KEY, SOURCE).rows()
     match_score = dict(
@@ -162,6 +168,9 @@ def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: fl
     result.master = _apply(
         master, batch, new_index, merges, merge_events + events, allocator, timestamp, loaded
     )
+    # the counts are sums over records: the batch's are added to the master's
+    result.master.counts = merge_counts(scoring.counts, frequencies(batch_keys))
+    count(result.master)
     return result
 
 

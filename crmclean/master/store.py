@@ -30,7 +30,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -45,6 +45,7 @@ FORMAT = "crmclean-master"
 FORMAT_VERSION = 1
 USER_FILES = ("records.csv", "records.parquet", "golden.csv", "lineage.csv", "events.csv", "state.json")
 INDEX = "index.parquet"
+FREQUENCIES = "frequencies.parquet"
 KEY_PREFIX = "k_"
 #: Testing aid: seconds to sleep after the new version is written and before it is swapped in, so a
 #: test can SIGKILL a write at its most delicate moment.
@@ -86,6 +87,8 @@ class Master:
     golden: pl.DataFrame  # customer_code, records, sources, roles...
     lineage: pl.DataFrame
     events: pl.DataFrame
+    #: key, value, n: how many records carry each match-key value (see :mod:`crmclean.master.scoring`)
+    counts: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def prefix(self) -> str:
@@ -156,9 +159,10 @@ def load(root: str | Path, *, tables: bool = True) -> Master:
     if state.get("format") != FORMAT or state.get("format_version", 0) > FORMAT_VERSION:
         raise UsageError(f"{current / 'state.json'} is not a master state this crmclean can read")
     index = pl.read_parquet(current / INDEX)
+    counts = _read_counts(current)
     if not tables:
         empty = pl.DataFrame()
-        return Master(state, index, empty, empty, empty, empty)
+        return Master(state, index, empty, empty, empty, empty, counts)
     return Master(
         state,
         index,
@@ -166,7 +170,16 @@ def load(root: str | Path, *, tables: bool = True) -> Master:
         pl.read_parquet(current / "golden.parquet"),
         pl.read_parquet(current / "lineage.parquet"),
         pl.read_csv(current / "events.csv", schema=EVENT_SCHEMA),
+        counts,
     )
+
+
+def _read_counts(folder: Path) -> pl.DataFrame:
+    """The stored value counts; a master written before they were stored has none (empty)."""
+    path = folder / FREQUENCIES
+    if path.exists():
+        return pl.read_parquet(path)
+    return pl.DataFrame(schema={"key": pl.String, "value": pl.String, "n": pl.Int64})
 
 
 # --------------------------------------------------------------------------------------------- write
@@ -256,6 +269,7 @@ def write(root: Path, master: Master) -> Path:
 
 def _write_files(folder: Path, master: Master) -> None:
     master.index.write_parquet(folder / INDEX)
+    master.counts.write_parquet(folder / FREQUENCIES)
     master.records.write_parquet(folder / "records.parquet")
     write_table(master.records, folder / "records.csv")
     master.golden.write_parquet(folder / "golden.parquet")
