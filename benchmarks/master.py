@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, path in enumerate(files[1:], 1):
             before = store.load(root, tables=False)
             if i == len(files) - 1 and a.match:
-                matched = _match_rate(root, path, a.match)
+                matched = _latency(root, pl.read_csv(path, infer_schema=False).head(a.match).to_dicts())
             t = time.perf_counter()
             added = add(root, str(path), max_merge_share=1.0)
             seconds = round(time.perf_counter() - t, 2)
@@ -155,30 +155,6 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, indent=2))
     return 0
-
-
-def _match_rate(root: Path, path: Path, n: int, batch: int = 512, alone: int = 20) -> dict:
-    """Records per second as `master match` reads a stream (batches of what has arrived, at most
-    ``batch``), and the latency of a record sent alone."""
-    t = time.perf_counter()
-    matcher = Matcher(root)
-    load = time.perf_counter() - t
-    records = pl.read_csv(path, infer_schema=False).head(n).to_dicts()
-    t = time.perf_counter()
-    answers = [a for i in range(0, len(records), batch) for a in matcher.match_many(records[i : i + batch])]
-    seconds = time.perf_counter() - t
-    t = time.perf_counter()
-    for record in records[:alone]:
-        matcher.match(record)
-    single = (time.perf_counter() - t) / max(1, min(alone, len(records)))
-    return {
-        "master_records": len(matcher.codes),
-        "load_seconds": round(load, 2),
-        "records": len(records),
-        "stream_records_per_second": round(len(records) / seconds, 1),
-        "alone_ms_per_record": round(1000 * single, 1),
-        "matched_existing": sum(1 for x in answers if x["customer_code"] != "new"),
-    }
 
 
 def _percentile(values: list[float], q: float) -> float:
