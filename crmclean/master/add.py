@@ -40,8 +40,11 @@ from crmclean.master.codes import Allocator, code_number
 from crmclean.master.keys import candidates, key_frame
 from crmclean.master.linkage import decide, problems
 from crmclean.master.scoring import Scoring, frequencies, merge_counts
+from crmclean.rules.load import LoadedRules
 
 DEFAULT_MAX_MERGE_SHARE = 0.05
+#: timestamp, event, customer_code, other_code, record_key, source, score (store.EVENT_SCHEMA)
+Event = tuple[str, str, str, str | None, str | None, str | None, float | None]
 
 
 @dataclass
@@ -133,7 +136,7 @@ def link(master: store.Master, batch: Batch, timestamp: str, max_merge_share: fl
             created.add(by_label[label])
         assigned[n] = by_label[label]
     scores = {n: decision.scores.get(n, match_score.get(n)) for n in assigned}
-    events = []
+    events: list[Event] = []
     opened: set[str] = set()
     for n in range(new_index.height):
         code = assigned[n]
@@ -183,10 +186,10 @@ def _apply(
     batch: Batch,
     new_index: pl.DataFrame,
     merges: dict[str, tuple[str, str | None, float | None]],
-    events: list[tuple],
+    events: list[Event],
     allocator: Allocator,
     timestamp: str,
-    loaded,
+    loaded: LoadedRules,
 ) -> store.Master:
     retired = {c: s for c, (s, _k, _x) in merges.items()}
     recode = pl.col(CODE).replace(retired) if retired else pl.col(CODE)

@@ -139,7 +139,7 @@ def decide(
             decision.groups.extend(Group([c], []) for c in codes[1:])
             continue
         ids = [[i if kind == "c" else n_members + i for kind, i in g] for g in groups]
-        tags = [([c], []) for c in codes] + [([], [n]) for n in p.new]
+        tags: list[tuple[list[str], list[int]]] = [([c], []) for c in codes] + [([], [n]) for n in p.new]
         merged = _average_linkage(ids, odds, at_least, UNSCORED)
         for parts, at in merged:
             group_codes = sorted({c for k in parts for c in tags[k][0]}, key=lambda c: code_number(prefix, c))

@@ -239,7 +239,7 @@ def _new(score: float | None) -> dict:
     return {"customer_code": "new", "status": "new", "score": None if score is None else round(score, 3)}
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):

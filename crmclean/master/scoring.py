@@ -27,12 +27,13 @@ from crmclean.dedupe.cluster import cluster
 from crmclean.dedupe.compare import OFFSET, score, similarities
 from crmclean.dedupe.engine import MATCH_SCORE, Duplicates, with_rid
 from crmclean.master.keys import key_frame
+from crmclean.master.store import COUNTS_SCHEMA
 from crmclean.rules.model import DedupeRules
 
 if TYPE_CHECKING:
     from crmclean.master.store import Master
 
-COUNT_SCHEMA = {"key": pl.String, "value": pl.String, "n": pl.Int64}
+COUNT_SCHEMA = COUNTS_SCHEMA
 
 #: Counted key -> the match keys whose values it counts together (as ``with_frequencies`` does):
 #: the phone and mobile columns share one count; the street counts with its house number.
@@ -178,7 +179,7 @@ class Scoring:
         (the record's mean score with the other members; null alone). ``exclude`` marks records
         never compared with each other (the master's)."""
         s = self.settings
-        blocking = candidate_pairs(keys, s.blocking, s.max_block, s.window, exclude)
+        blocking = candidate_pairs(keys, list[str](s.blocking), s.max_block, s.window, exclude)
         scored = self.score_pairs(keys, blocking.pairs)
         more: Callable[[pl.DataFrame], pl.DataFrame] = lambda pairs: self.score_pairs(keys, pairs)  # noqa: E731
         labels, scored = cluster(keys.height, scored, s.match, more, self.offset)

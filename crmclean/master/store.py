@@ -46,29 +46,35 @@ FORMAT_VERSION = 1
 USER_FILES = ("records.csv", "records.parquet", "golden.csv", "lineage.csv", "events.csv", "state.json")
 INDEX = "index.parquet"
 FREQUENCIES = "frequencies.parquet"
+#: frequencies.parquet: how many records carry each value of a counted match key
+COUNTS_SCHEMA = pl.Schema({"key": pl.String, "value": pl.String, "n": pl.Int64})
 KEY_PREFIX = "k_"
 #: Testing aid: seconds to sleep after the new version is written and before it is swapped in, so a
 #: test can SIGKILL a write at its most delicate moment.
 PAUSE_ENV = "CRMCLEAN_MASTER_PAUSE_BEFORE_SWAP"
 
-EVENT_SCHEMA = {
-    "timestamp": pl.String,
-    "event": pl.String,
-    "customer_code": pl.String,
-    "other_code": pl.String,
-    "record_key": pl.String,
-    "source": pl.String,
-    "score": pl.Float64,
-}
-LINEAGE_SCHEMA = {
-    "customer_code": pl.String,
-    "column": pl.String,
-    "value": pl.String,
-    "record_key": pl.String,
-    "source": pl.String,
-    "_row": pl.Int64,
-    "strategy": pl.String,
-}
+EVENT_SCHEMA = pl.Schema(
+    {
+        "timestamp": pl.String,
+        "event": pl.String,
+        "customer_code": pl.String,
+        "other_code": pl.String,
+        "record_key": pl.String,
+        "source": pl.String,
+        "score": pl.Float64,
+    }
+)
+LINEAGE_SCHEMA = pl.Schema(
+    {
+        "customer_code": pl.String,
+        "column": pl.String,
+        "value": pl.String,
+        "record_key": pl.String,
+        "source": pl.String,
+        "_row": pl.Int64,
+        "strategy": pl.String,
+    }
+)
 
 
 class MasterGateError(CrmcleanError):
@@ -179,7 +185,7 @@ def _read_counts(folder: Path) -> pl.DataFrame:
     path = folder / FREQUENCIES
     if path.exists():
         return pl.read_parquet(path)
-    return pl.DataFrame(schema={"key": pl.String, "value": pl.String, "n": pl.Int64})
+    return pl.DataFrame(schema=COUNTS_SCHEMA)
 
 
 # --------------------------------------------------------------------------------------------- write
@@ -291,7 +297,7 @@ def now_utc() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def event_frame(rows: list[dict]) -> pl.DataFrame:
+def event_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
     """Events (dicts with the keys of :data:`EVENT_SCHEMA`) as a frame."""
     if not rows:
         return pl.DataFrame(schema=EVENT_SCHEMA)
