@@ -7,7 +7,8 @@ leads to its customer). Records whose key is already in the master are skipped: 
 twice changes nothing. Only the touched codes' golden records and lineage are recomputed.
 
 The master's records are never compared with each other (``exclude``), only with the new records;
-what links them is :func:`crmclean.dedupe.engine.find_duplicates`, as in ``dedupe --against``.
+they are scored with the evidence and value counts the build stored (:mod:`crmclean.master.scoring`),
+the counts after the batch being the master's plus the batch's, as a one-shot run would count them.
 A batch that would retire more than ``max_merge_share`` of the live codes stops before writing.
 """
 

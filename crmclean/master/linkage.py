@@ -1,14 +1,16 @@
 """Which code a batch's records join: average linkage in which every existing code is one group.
 
-``find_duplicates`` (with the master excluded from comparing with itself) proposes, per new record,
-the master records it matches. That alone would attach a record to a code on the strength of one
-record of the code, while a one-shot ``dedupe`` would weigh the customer's other records too
-(average linkage: a record joins a cluster when it is close to the cluster as a whole). So where a
-cluster holds master records, the whole of each code involved is brought in, every pair across
-groups is scored, and groups merge, best average first, while the average score between them is at
-least ``dedupe.match``, starting from one group per existing code (codes never split here) and one
-per new record. A group ending with one code is that customer; with several, the codes merge (the
-oldest survives); with none, its new records are a new customer.
+:meth:`crmclean.master.scoring.Scoring.clusters` (dedupe's blocking, scoring and cohesive clusters,
+with the master excluded from comparing with itself, on the build's stored evidence and counts)
+proposes, per new record, the master records it matches. That alone would attach a record to a code
+on the strength of one record of the code, while a one-shot ``dedupe`` would weigh the customer's
+other records too (average linkage: a record joins a cluster when it is close to the cluster as a
+whole). So where a cluster holds master records, the whole of each code involved is brought in,
+every pair across groups is scored, and groups merge, best average first, while the average evidence
+between them (log-odds, clipped as dedupe's clusters clip it) reaches that of ``dedupe.match``,
+starting from one group per existing code (codes never split here) and one per new record. A group
+ending with one code is that customer; with several, the codes merge (the oldest survives); with
+none, its new records are a new customer.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
-"""``master match``: record-at-a-time matching against the master, for the real-time side of a CRM
-(a sign-up form, a queue consumer). Nothing is written; ``master add`` folds the same records in later.
+"""``master match``: record-at-a-time matching against the master, for the real-time side of a CRM (a
+sign-up form, a queue consumer). Nothing is written; ``master add`` folds the same records in later.
 
-The master is loaded once: its stored match keys, an in-memory index per blocking key (value ->
-records) and the two sorted name orders of the sorted neighbourhood. Each record is then filled,
-normalized and validated with the master's rules, reduced to its match keys, and scored against only
-the master records that share a blocking key with it (or sit next to it in name order), exactly the
-records ``add`` would compare it with. A code matches when one of its records scores at least
-``dedupe.match``; the best such code is the answer, and the others are listed (``add`` would merge
-them). Below ``match`` but at least ``review`` the best code is given with status ``review``.
+The master is loaded once: its stored match keys, its stored evidence and value counts, an index per
+blocking key (sorted 64-bit hashes of the values, looked up with ``numpy.searchsorted``) and the two
+sorted name orders of the sorted neighbourhood. Each record is then filled, normalized and validated
+with the master's rules, reduced to its match keys, and scored, with the build's evidence and the
+master's counts plus the record itself, against only the master records that share a blocking key
+with it (or sit next to it in name order), the records ``add`` would compare it with. A code matches
+when one of its records scores at least ``dedupe.match``; the best such code is the answer, and the
+others are listed (``add`` would merge them). Below ``match`` but at least ``review`` the best code
+is given with status ``review``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Layout of ``DIR``::
 
     DIR/current -> versions/000003      the live version (a symlink, replaced atomically)
     DIR/versions/000003/                records.csv, records.parquet, golden.csv, lineage.csv,
-                                        events.csv, state.json, index.parquet
+                                        events.csv, state.json, index.parquet, frequencies.parquet
     DIR/versions/000002/                the previous version, kept for one more write (rollback)
     DIR/records.csv -> current/records.csv   (and the other user-facing files): stable paths
     DIR/.lock                           held while a command writes the master
@@ -18,6 +18,8 @@ the next writer.
 ``index.parquet`` is the master's working memory: per record its sequence number, record key,
 customer code, source, the stored match keys (``k_<key>``, so ``add`` and ``match`` never recompute
 them for the whole master) and the normalized values per role that golden records are made from.
+``frequencies.parquet`` holds how many records carry each value of a counted match key (see
+:mod:`crmclean.master.scoring`); ``state.json`` the evidence the build scored with.
 """
 
 from __future__ import annotations
