@@ -14,6 +14,12 @@ the four others in turn. Reported:
 - ``master match``: load time and records per second, one record at a time, on the last batch's
   first ``--match`` records (answered against the master before that batch is added).
 
+With ``--scale`` (``python -m benchmarks.master --scale --rows 1000000 --batch 10000``) the run is
+the one that sizes the master instead: ``build`` of ``--rows`` records (what a rebuild costs),
+``master match`` against that master (load time; records per second as a stream in batches of 512;
+p50 / p99 latency of a record sent alone and of a 512-record batch), then ``add`` of the next
+``--batch`` records (the generator's export continued), beside the build time.
+
 Everything runs in this process through the library (the CLI calls the same functions). One JSON
 object is printed on stdout.
 """
@@ -60,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", default=None, help="work folder (default: a temporary one, removed)")
     ap.add_argument("--match", type=int, default=2000, help="records for the match rate")
+    ap.add_argument("--scale", action="store_true", help="build --rows, match, then add --batch")
+    ap.add_argument("--batch", type=int, default=10_000, help="records added in --scale mode")
     a = ap.parse_args(argv)
+    if a.scale:
+        return scale(a.rows, a.batch, a.seed, a.match, a.out)
     work = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="crmclean-master-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"rows": a.rows, "seed": a.seed, "shares": SHARES}
@@ -91,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, path in enumerate(files[1:], 1):
             before = store.load(root, tables=False)
             if i == len(files) - 1 and a.match:
-                matched = _match_rate(root, path, a.match)
+                matched = _latency(root, pl.read_csv(path, infer_schema=False).head(a.match).to_dicts())
             t = time.perf_counter()
             added = add(root, str(path), max_merge_share=1.0)
             seconds = round(time.perf_counter() - t, 2)
@@ -147,28 +157,79 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _match_rate(root: Path, path: Path, n: int, batch: int = 512, alone: int = 20) -> dict:
-    """Records per second as `master match` reads a stream (batches of what has arrived, at most
-    ``batch``), and the latency of a record sent alone."""
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _latency(root: Path, records: list[dict], batch: int = 512, alone: int = 50) -> dict:
+    """Load, stream rate, and the latency of a record alone and of a full batch (p50 / p99)."""
     t = time.perf_counter()
     matcher = Matcher(root)
     load = time.perf_counter() - t
-    records = pl.read_csv(path, infer_schema=False).head(n).to_dicts()
-    t = time.perf_counter()
-    answers = [a for i in range(0, len(records), batch) for a in matcher.match_many(records[i : i + batch])]
-    seconds = time.perf_counter() - t
-    t = time.perf_counter()
-    for record in records[:alone]:
+    matcher.match(records[0])  # the first record of a header set makes its context: not timed
+    singles = []
+    for record in records[1 : alone + 1]:
+        t = time.perf_counter()
         matcher.match(record)
-    single = (time.perf_counter() - t) / max(1, min(alone, len(records)))
+        singles.append(time.perf_counter() - t)
+    batches = []
+    answers = []
+    for i in range(0, len(records), batch):
+        t = time.perf_counter()
+        answers.extend(matcher.match_many(records[i : i + batch]))
+        batches.append((time.perf_counter() - t, len(records[i : i + batch])))
+    seconds = sum(s for s, _ in batches)
+    full = [s for s, n in batches if n == batch] or [s for s, _ in batches]
     return {
         "master_records": len(matcher.codes),
         "load_seconds": round(load, 2),
         "records": len(records),
         "stream_records_per_second": round(len(records) / seconds, 1),
-        "alone_ms_per_record": round(1000 * single, 1),
+        "stream_ms_per_record": round(1000 * seconds / len(records), 2),
+        "alone_ms_p50": round(1000 * _percentile(singles, 0.5), 1),
+        "alone_ms_p99": round(1000 * _percentile(singles, 0.99), 1),
+        f"batch_{batch}_ms_p50": round(1000 * _percentile(full, 0.5), 1),
+        f"batch_{batch}_ms_p99": round(1000 * _percentile(full, 0.99), 1),
         "matched_existing": sum(1 for x in answers if x["customer_code"] != "new"),
     }
+
+
+def scale(rows: int, batch: int, seed: int, match: int, out: str | None) -> int:
+    """Build a master of ``rows`` records, match against it, add ``batch`` more records."""
+    work = Path(out) if out else Path(tempfile.mkdtemp(prefix="crmclean-master-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict = {"rows": rows, "batch": batch, "seed": seed}
+    try:
+        t = time.perf_counter()
+        export = generate_full(rows + batch, seed).export
+        first, second = work / "master.csv", work / "batch.csv"
+        export.slice(0, rows).write_csv(first)
+        export.slice(rows, batch).write_csv(second)
+        del export
+        result["generate_seconds"] = round(time.perf_counter() - t, 1)
+        root = work / "master"
+        shutil.rmtree(root, ignore_errors=True)
+        loaded = load_rules(None)
+        t = time.perf_counter()
+        build(root, [str(first)], loaded)
+        result["build_seconds"] = round(time.perf_counter() - t, 1)
+        state = store.load(root, tables=False).state
+        result["evidence"] = state["evidence"]["kind"]
+        result["customers"] = state["counts"]["customers"]
+        if match:
+            records = pl.read_csv(second, infer_schema=False).head(match).to_dicts()
+            result["match"] = _latency(root, records)
+        t = time.perf_counter()
+        added = add(root, str(second), max_merge_share=1.0)
+        result["add_seconds"] = round(time.perf_counter() - t, 1)
+        result["add"] = added.summary()
+        result["add_vs_build"] = round(result["add_seconds"] / result["build_seconds"], 3)
+    finally:
+        if not out:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result, indent=2))
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
     master.show.profile(DIR, code), export  one customer, or every golden record
 
 Modules: ``codes`` (the code format), ``store`` (versions on disk, state), ``batch`` (one export read
-for the master), ``keys`` (stored match keys, candidates of a batch), ``golden`` (survivorship),
-``build``, ``add``, ``match``, ``show``. See docs/master.md.
+for the master), ``keys`` (stored match keys, candidates of a batch), ``scoring`` (the build's stored
+evidence and value counts, and the dedupe steps that use them), ``linkage`` (which code a batch's
+records join), ``golden`` (survivorship), ``build``, ``add``, ``match``, ``show``. See docs/master.md.
 """

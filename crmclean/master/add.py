@@ -7,7 +7,8 @@ leads to its customer). Records whose key is already in the master are skipped: 
 twice changes nothing. Only the touched codes' golden records and lineage are recomputed.
 
 The master's records are never compared with each other (``exclude``), only with the new records;
-what links them is :func:`crmclean.dedupe.engine.find_duplicates`, as in ``dedupe --against``.
+they are scored with the evidence and value counts the build stored (:mod:`crmclean.master.scoring`),
+the counts after the batch being the master's plus the batch's, as a one-shot run would count them.
 A batch that would retire more than ``max_merge_share`` of the live codes stops before writing.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from crmclean.dedupe.block import RID
-from crmclean.dedupe.engine import MATCH_SCORE, find_duplicates
+from crmclean.dedupe.engine import MATCH_SCORE
 from crmclean.io.read import ROW, ReadOptions
 from crmclean.master import golden as G
 from crmclean.master import store
@@ -39,9 +40,13 @@ from crmclean.master.build import _batch_info, count, order_index
 from crmclean.master.codes import Allocator, code_number
 from crmclean.master.keys import candidates, key_frame
 from crmclean.master.linkage import decide, problems
+from crmclean.master.scoring import Scoring, frequencies, merge_counts
 from crmclean.progress import NO_PROGRESS, Progress
+from crmclean.rules.load import LoadedRules
 
 DEFAULT_MAX_MERGE_SHARE = 0.05
+#: timestamp, event, customer_code, other_code, record_key, source, score (store.EVENT_SCHEMA)
+Event = tuple[str, str, str, str | None, str | None, str | None, float | None]
 
 
 @dataclass
@@ -94,16 +99,21 @@ def link(
     near = candidates(master.index, new_index, settings)
     old = master.index.filter(pl.col(SEQ).is_in(near.implode())).sort(SEQ)
     result.compared_with = old.height
-    stacked = pl.concat([key_frame(old), key_frame(new_index)])
+    scoring = Scoring.of_master(master, settings)
+    batch_keys = key_frame(new_index)
+    stacked = scoring.prepare(pl.concat([key_frame(old), batch_keys]), batch=batch_keys)
     side = pl.Series([True] * old.height + [False] * new_index.height)
-    found = find_duplicates(stacked, settings, exclude=side, progress=progress)
-    clusters = found.clusters.sort(RID).with_columns(
-        pl.concat(
-            [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
-        ).alias(CODE)
+    clusters = (
+        scoring.clusters(stacked, exclude=side)
+        .sort(RID)
+        .with_columns(
+            pl.concat(
+                [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
+            ).alias(CODE)
+        )
     )
     found_problems, lonely = problems(clusters, old.height)
-    decision = decide(found_problems, master.index, new_index, settings, prefix)
+    decision = decide(found_problems, master.index, new_index, scoring, prefix)
     allocator = Allocator(prefix, master.state["codes"]["next"])
     rows = new_index.select(RECORD_KEY, SOURCE).rows()
     match_score = dict(
@@ -134,7 +144,7 @@ def link(
             created.add(by_label[label])
         assigned[n] = by_label[label]
     scores = {n: decision.scores.get(n, match_score.get(n)) for n in assigned}
-    events = []
+    events: list[Event] = []
     opened: set[str] = set()
     for n in range(new_index.height):
         code = assigned[n]
@@ -169,6 +179,9 @@ def link(
     result.master = _apply(
         master, batch, new_index, merges, merge_events + events, allocator, timestamp, loaded
     )
+    # the counts are sums over records: the batch's are added to the master's
+    result.master.counts = merge_counts(scoring.counts, frequencies(batch_keys))
+    count(result.master)
     return result
 
 
@@ -181,10 +194,10 @@ def _apply(
     batch: Batch,
     new_index: pl.DataFrame,
     merges: dict[str, tuple[str, str | None, float | None]],
-    events: list[tuple],
+    events: list[Event],
     allocator: Allocator,
     timestamp: str,
-    loaded,
+    loaded: LoadedRules,
 ) -> store.Master:
     retired = {c: s for c, (s, _k, _x) in merges.items()}
     recode = pl.col(CODE).replace(retired) if retired else pl.col(CODE)

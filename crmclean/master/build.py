@@ -31,6 +31,7 @@ from crmclean.master.batch import (
 )
 from crmclean.master.codes import Allocator, check_prefix
 from crmclean.master.keys import key_frame
+from crmclean.master.scoring import Scoring, frequencies
 from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.rules.load import LoadedRules
 
@@ -60,7 +61,10 @@ def assemble(
     )
     n = index.height
     index = index.with_columns(pl.int_range(n, dtype=pl.Int64).alias(SEQ), keys.alias(RECORD_KEY))
-    found = find_duplicates(key_frame(index), loaded.rules.dedupe, progress=progress)
+    match_keys = key_frame(index)
+    found = find_duplicates(match_keys, loaded.rules.dedupe, progress=progress)
+    scoring = Scoring.from_found(found, loaded.rules.dedupe, frequencies(match_keys))
+    state["evidence"] = scoring.to_state()
     clusters = found.clusters.sort("_rid")
     labels = clusters.get_column("cluster")
     firsts = labels.unique().sort()  # a cluster's label is its smallest _rid, i.e. its first record
@@ -96,7 +100,7 @@ def assemble(
     golden, lineage = G.golden(index, loaded)
     state["batches"] = [_batch_info(b, i, b.height, b.height, timestamp) for i, b in enumerate(batches)]
     master = store.Master(
-        state, order_index(index), records, golden, lineage, events.cast(store.EVENT_SCHEMA)
+        state, order_index(index), records, golden, lineage, events.cast(store.EVENT_SCHEMA), scoring.counts
     )
     count(master)
     return master
@@ -114,6 +118,7 @@ def count(master: store.Master) -> None:
         "retired_codes": len(master.state["retired"]),
         "batches": len(master.state["batches"]),
     }
+    master.state["frequencies"] = {"file": store.FREQUENCIES, "values": master.counts.height}
 
 
 def _batch_info(batch: Batch, number: int, records: int, new: int, timestamp: str) -> dict:

@@ -1,13 +1,15 @@
-"""``master match``: record-at-a-time matching against the master, for the real-time side of a CRM
-(a sign-up form, a queue consumer). Nothing is written; ``master add`` folds the same records in later.
+"""``master match``: record-at-a-time matching against the master, for the real-time side of a CRM (a
+sign-up form, a queue consumer). Nothing is written; ``master add`` folds the same records in later.
 
-The master is loaded once: its stored match keys, an in-memory index per blocking key (value ->
-records) and the two sorted name orders of the sorted neighbourhood. Each record is then filled,
-normalized and validated with the master's rules, reduced to its match keys, and scored against only
-the master records that share a blocking key with it (or sit next to it in name order), exactly the
-records ``add`` would compare it with. A code matches when one of its records scores at least
-``dedupe.match``; the best such code is the answer, and the others are listed (``add`` would merge
-them). Below ``match`` but at least ``review`` the best code is given with status ``review``.
+The master is loaded once: its stored match keys, its stored evidence and value counts, an index per
+blocking key (sorted 64-bit hashes of the values, looked up with ``numpy.searchsorted``) and the two
+sorted name orders of the sorted neighbourhood. Each record is then filled, normalized and validated
+with the master's rules, reduced to its match keys, and scored, with the build's evidence and the
+master's counts plus the record itself, against only the master records that share a blocking key
+with it (or sit next to it in name order), the records ``add`` would compare it with. A code matches
+when one of its records scores at least ``dedupe.match``; the best such code is the answer, and the
+others are listed (``add`` would merge them). Below ``match`` but at least ``review`` the best code
+is given with status ``review``.
 """
 
 from __future__ import annotations
@@ -19,22 +21,46 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from crmclean.context import Context
-from crmclean.dedupe.block import BLOCKING, RID, SORTED_NAME
-from crmclean.dedupe.compare import score_pairs
+from crmclean.dedupe.block import SORTED_NAME
+from crmclean.dedupe.engine import with_rid
 from crmclean.dedupe.keys import KEYS, match_keys
 from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, Table
 from crmclean.master import store
-from crmclean.master.batch import CODE, canonical
-from crmclean.master.keys import key_values, name_orders, sort_key
+from crmclean.master.batch import CODE, SEQ, canonical
+from crmclean.master.keys import key_frame, key_values, name_orders, sort_key
+from crmclean.master.scoring import COUNTED, N_COLUMNS, Scoring, value_of, with_counts
 from crmclean.pipeline import make_context, normalize
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
 FIELDS_OUT = ("column", "rule", "severity", "value", "message")
+
+
+class _Lookup:
+    """Values -> positions, as sorted 64-bit hashes of the values (``numpy.searchsorted``): looking
+    a value up costs microseconds and the index loads in seconds for a million records. Two values
+    with one hash (odds about 1 in 10^7 on a million values) only add a candidate, which is scored."""
+
+    def __init__(self, values: pl.Series, payload: pl.Series) -> None:
+        frame = pl.DataFrame({"h": values.hash(seed=_SEED), "p": payload}).sort("h", "p")
+        self.hashes: np.ndarray = frame.get_column("h").to_numpy()
+        self.payload: np.ndarray = frame.get_column("p").to_numpy()
+
+    def ranges(self, values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Per value, the [start, end) range of its entries (empty for a null or unknown value)."""
+        h = values.hash(seed=_SEED).to_numpy()
+        lo = np.searchsorted(self.hashes, h, side="left")
+        hi = np.searchsorted(self.hashes, h, side="right")
+        hi = np.where(values.is_null().to_numpy(), lo, hi)
+        return lo, hi
+
+
+_SEED = 1234
 
 
 class Matcher:
@@ -43,27 +69,33 @@ class Matcher:
         self.state = master.state
         self.loaded = store.stored_rules(master.state)
         self.settings = self.loaded.rules.dedupe
+        self.scoring = Scoring.of_master(master, self.settings)
         index = master.index
         self.codes: list[str] = index.get_column(CODE).to_list()
-        self.keys = index.select(*[pl.col(store.KEY_PREFIX + k).alias(k) for k in KEYS])
-        self.blocks: dict[str, dict[str, list[int]]] = {}
+        # the master's records with their stored counts, ready to be paired with a query
+        self.keys = with_counts(key_frame(index).drop(ROW), self.scoring.counts)
         positions = index.select(
-            pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
+            pl.int_range(pl.len(), dtype=pl.Int64).alias(SEQ),
             *[c for c in index.columns if c.startswith(store.KEY_PREFIX)],
         )
+        self.blocks: dict[str, _Lookup] = {}
         for name in self.settings.blocking:
             if name == SORTED_NAME:
                 continue
-            groups = key_values(positions, name).group_by("k").agg(pl.col("seq"))
-            self.blocks[name] = dict(groups.iter_rows())
+            values = key_values(positions, name)
+            self.blocks[name] = _Lookup(values.get_column("k"), values.get_column(SEQ))
+        counts = self.scoring.counts
+        self.counts = {
+            name: _Lookup(part.get_column("value"), part.get_column("n"))
+            for name in {*N_COLUMNS.values()}
+            for part in [counts.filter(pl.col("key") == name)]
+        }
         self.orders: list[tuple[tuple[str, str], list[str], list[int]]] = []
         if SORTED_NAME in self.settings.blocking:
             for order in name_orders():
-                ranked = (
-                    positions.select("seq", k=sort_key(positions, order)).drop_nulls("k").sort("k", "seq")
-                )
+                ranked = positions.select(SEQ, k=sort_key(positions, order)).drop_nulls("k").sort("k", SEQ)
                 self.orders.append(
-                    (order, ranked.get_column("k").to_list(), ranked.get_column("seq").to_list())
+                    (order, ranked.get_column("k").to_list(), ranked.get_column(SEQ).to_list())
                 )
         self.contexts: dict[tuple[str, ...], Context] = {}
 
@@ -75,30 +107,49 @@ class Matcher:
         if ctx is None:
             _guesses, ctx = make_context(table, self.loaded)
             self.contexts[header] = ctx
+        # region evidence is read per frame: what one batch of records said is no answer for the next
+        ctx.region_info = None
+        ctx._inferred = None
         return ctx
 
-    def _candidates(self, keys: dict[str, str | None]) -> list[int]:
-        found: set[int] = set()
+    def _candidates(self, keys: pl.DataFrame) -> list[list[int]]:
+        """Per query record (a row of ``keys``): the master positions it is compared with, those a
+        batch ``add`` would pair it with (shared blocking values, blocks up to ``max_block``; the
+        sorted-neighbourhood window in both name orders)."""
+        found: list[set[int]] = [set() for _ in range(keys.height)]
         limit = self.settings.max_block
-        for name, table in self.blocks.items():
-            parts = [("phone",), ("phone2",)] if name == "phone" else [BLOCKING[name]]
-            for part in parts:
-                values = [keys.get(p) for p in part]
-                if any(v is None for v in values):
-                    continue
-                members = table.get("\x1f".join(values))  # type: ignore[arg-type]
-                if members and len(members) + 1 <= limit:  # a batch skips blocks over max_block
-                    found.update(members)
+        numbered = keys.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(SEQ)).rename(
+            {k: store.KEY_PREFIX + k for k in KEYS}
+        )
+        for name, lookup in self.blocks.items():
+            values = key_values(numbered, name)
+            lo, hi = lookup.ranges(values.get_column("k"))
+            for q, a, b in zip(values.get_column(SEQ).to_list(), lo.tolist(), hi.tolist(), strict=True):
+                if a < b and b - a + 1 <= limit:  # a batch skips blocks over max_block
+                    found[q].update(lookup.payload[a:b].tolist())
         reach = self.settings.window - 1
         for order, ks, seqs in self.orders:
-            parts = [keys.get(c) for c in order]
-            if any(p is None for p in parts):
-                continue
-            k = " ".join(parts)  # type: ignore[arg-type]
-            at = bisect_right(ks, k)  # the new record sorts after the master's equal keys
-            lo = max(0, at - reach)
-            found.update(seqs[lo : at + reach])
-        return sorted(found)
+            for q, k in enumerate(numbered.select(sort_key(numbered, order)).to_series().to_list()):
+                if k is None:
+                    continue
+                at = bisect_right(ks, k)  # the new record sorts after the master's equal keys
+                found[q].update(seqs[max(0, at - reach) : at + reach])
+        return [sorted(f) for f in found]
+
+    def _query_counts(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """The queries' keys with their counts: the master's, plus the record itself."""
+        columns = []
+        for column, name in N_COLUMNS.items():
+            parts = (column[2:],) if name == "phone" else COUNTED[name]
+            values = keys.select(value_of(parts)).to_series()
+            lookup = self.counts[name]
+            lo, hi = lookup.ranges(values)
+            stored = np.zeros(len(values), dtype=np.int64)
+            known = hi > lo
+            stored[known] = lookup.payload[lo[known]]
+            n = pl.Series(column, stored + 1, dtype=pl.UInt32)
+            columns.append(n.set(values.is_null(), None))
+        return keys.with_columns(columns)
 
     def match(self, record: dict) -> dict:
         return self.match_many([record])[0]
@@ -137,7 +188,7 @@ class Matcher:
         for f in F.sort(findings).iter_rows(named=True):
             by_row.setdefault(f[ROW], []).append({k: f[k] for k in FIELDS_OUT})
         keys = match_keys(frame, ctx)
-        near = [self._candidates(k) for k in keys.rows(named=True)]
+        near = self._candidates(keys)
         best = self._score(keys, near)
         normalized = canonical(frame, ctx).to_dicts()
         out = []
@@ -149,20 +200,21 @@ class Matcher:
         return out
 
     def _score(self, keys: pl.DataFrame, near: list[list[int]]) -> list[dict[str, float]]:
-        """Per query record: its best score with each candidate code."""
+        """Per query record: its best score with each candidate code, scored with the master's
+        stored evidence and counts."""
         best: list[dict[str, float]] = [{} for _ in near]
         wanted = sorted({p for c in near for p in c})
         if not wanted:
             return best
         slot = {p: j for j, p in enumerate(wanted)}
-        n = len(wanted)
-        small = pl.concat([self.keys[wanted], keys.select(KEYS)])
-        small = small.with_row_index(RID).with_columns(pl.col(RID).cast(pl.UInt32))
-        a = [slot[p] for c in near for p in c]
-        b = [n + q for q, c in enumerate(near) for _ in c]
+        n = keys.height
+        queries = self._query_counts(keys.select(KEYS))
+        small = with_rid(pl.concat([queries, self.keys[wanted]], how="vertical_relaxed"))
+        # the query is record a: the count of a shared phone is then the query's (master + itself)
+        a = [q for q, c in enumerate(near) for _ in c]
+        b = [n + slot[p] for c in near for p in c]
         pairs = pl.DataFrame({"a": a, "b": b}, schema={"a": pl.UInt32, "b": pl.UInt32})
-        weights = dict[str, float](self.settings.weights.items())
-        scores = score_pairs(small, pairs, weights).get_column("score").to_list()
+        scores = self.scoring.score_pairs(small, pairs).get_column("score").to_list()
         for (q, p), s in zip(((q, p) for q, c in enumerate(near) for p in c), scores, strict=True):
             code = self.codes[p]
             if float(s) > best[q].get(code, -1.0):
@@ -189,7 +241,7 @@ def _new(score: float | None) -> dict:
     return {"customer_code": "new", "status": "new", "score": None if score is None else round(score, 3)}
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -56,12 +58,19 @@ def profile(root: str | Path, code: str, show_values: bool = False) -> Profile:
         }
         records = records.with_columns(
             [
-                pl.col(r).map_elements(lambda v, r=r: mask_value(v, r), return_dtype=pl.String)
+                pl.col(r).map_elements(_masker(r), return_dtype=pl.String)
                 for r in roles
                 if r in records.columns
             ]
         )
     return Profile(live, code, golden, records, events)
+
+
+def _masker(role: str) -> Callable[[str], str | None]:
+    def mask(value: str) -> str | None:
+        return mask_value(value, role)
+
+    return mask
 
 
 def render(p: Profile) -> str:
@@ -88,7 +97,7 @@ def render(p: Profile) -> str:
     return "\n".join(lines)
 
 
-def export(root: str | Path, output: str, **write) -> int:
+def export(root: str | Path, output: str, **write: Any) -> int:
     """Write the golden records (one per live code) to ``output``; returns the row count."""
     master = store.load(root)
     write_table(master.golden, output, inputs=[str(Path(root) / "golden.csv")], **write)

@@ -4,7 +4,7 @@ Layout of ``DIR``::
 
     DIR/current -> versions/000003      the live version (a symlink, replaced atomically)
     DIR/versions/000003/                records.csv, records.parquet, golden.csv, lineage.csv,
-                                        events.csv, state.json, index.parquet
+                                        events.csv, state.json, index.parquet, frequencies.parquet
     DIR/versions/000002/                the previous version, kept for one more write (rollback)
     DIR/records.csv -> current/records.csv   (and the other user-facing files): stable paths
     DIR/.lock                           held while a command writes the master
@@ -18,6 +18,8 @@ the next writer.
 ``index.parquet`` is the master's working memory: per record its sequence number, record key,
 customer code, source, the stored match keys (``k_<key>``, so ``add`` and ``match`` never recompute
 them for the whole master) and the normalized values per role that golden records are made from.
+``frequencies.parquet`` holds how many records carry each value of a counted match key (see
+:mod:`crmclean.master.scoring`); ``state.json`` the evidence the build scored with.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -45,29 +47,36 @@ FORMAT = "crmclean-master"
 FORMAT_VERSION = 1
 USER_FILES = ("records.csv", "records.parquet", "golden.csv", "lineage.csv", "events.csv", "state.json")
 INDEX = "index.parquet"
+FREQUENCIES = "frequencies.parquet"
+#: frequencies.parquet: how many records carry each value of a counted match key
+COUNTS_SCHEMA = pl.Schema({"key": pl.String, "value": pl.String, "n": pl.Int64})
 KEY_PREFIX = "k_"
 #: Testing aid: seconds to sleep after the new version is written and before it is swapped in, so a
 #: test can SIGKILL a write at its most delicate moment.
 PAUSE_ENV = "CRMCLEAN_MASTER_PAUSE_BEFORE_SWAP"
 
-EVENT_SCHEMA = {
-    "timestamp": pl.String,
-    "event": pl.String,
-    "customer_code": pl.String,
-    "other_code": pl.String,
-    "record_key": pl.String,
-    "source": pl.String,
-    "score": pl.Float64,
-}
-LINEAGE_SCHEMA = {
-    "customer_code": pl.String,
-    "column": pl.String,
-    "value": pl.String,
-    "record_key": pl.String,
-    "source": pl.String,
-    "_row": pl.Int64,
-    "strategy": pl.String,
-}
+EVENT_SCHEMA = pl.Schema(
+    {
+        "timestamp": pl.String,
+        "event": pl.String,
+        "customer_code": pl.String,
+        "other_code": pl.String,
+        "record_key": pl.String,
+        "source": pl.String,
+        "score": pl.Float64,
+    }
+)
+LINEAGE_SCHEMA = pl.Schema(
+    {
+        "customer_code": pl.String,
+        "column": pl.String,
+        "value": pl.String,
+        "record_key": pl.String,
+        "source": pl.String,
+        "_row": pl.Int64,
+        "strategy": pl.String,
+    }
+)
 
 
 class MasterGateError(CrmcleanError):
@@ -86,6 +95,8 @@ class Master:
     golden: pl.DataFrame  # customer_code, records, sources, roles...
     lineage: pl.DataFrame
     events: pl.DataFrame
+    #: key, value, n: how many records carry each match-key value (see :mod:`crmclean.master.scoring`)
+    counts: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def prefix(self) -> str:
@@ -156,9 +167,10 @@ def load(root: str | Path, *, tables: bool = True) -> Master:
     if state.get("format") != FORMAT or state.get("format_version", 0) > FORMAT_VERSION:
         raise UsageError(f"{current / 'state.json'} is not a master state this crmclean can read")
     index = pl.read_parquet(current / INDEX)
+    counts = _read_counts(current)
     if not tables:
         empty = pl.DataFrame()
-        return Master(state, index, empty, empty, empty, empty)
+        return Master(state, index, empty, empty, empty, empty, counts)
     return Master(
         state,
         index,
@@ -166,7 +178,16 @@ def load(root: str | Path, *, tables: bool = True) -> Master:
         pl.read_parquet(current / "golden.parquet"),
         pl.read_parquet(current / "lineage.parquet"),
         pl.read_csv(current / "events.csv", schema=EVENT_SCHEMA),
+        counts,
     )
+
+
+def _read_counts(folder: Path) -> pl.DataFrame:
+    """The stored value counts; a master written before they were stored has none (empty)."""
+    path = folder / FREQUENCIES
+    if path.exists():
+        return pl.read_parquet(path)
+    return pl.DataFrame(schema=COUNTS_SCHEMA)
 
 
 # --------------------------------------------------------------------------------------------- write
@@ -256,6 +277,7 @@ def write(root: Path, master: Master) -> Path:
 
 def _write_files(folder: Path, master: Master) -> None:
     master.index.write_parquet(folder / INDEX)
+    master.counts.write_parquet(folder / FREQUENCIES)
     master.records.write_parquet(folder / "records.parquet")
     write_table(master.records, folder / "records.csv")
     master.golden.write_parquet(folder / "golden.parquet")
@@ -277,7 +299,7 @@ def now_utc() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def event_frame(rows: list[dict]) -> pl.DataFrame:
+def event_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
     """Events (dicts with the keys of :data:`EVENT_SCHEMA`) as a frame."""
     if not rows:
         return pl.DataFrame(schema=EVENT_SCHEMA)
