@@ -100,6 +100,8 @@ def _run(exe: str, args: list[str], cwd: Path) -> dict[str, Any]:
 def run_all(exe: str, data: Path, out: Path, commands: tuple[str, ...] = tuple(COMMANDS)) -> dict[str, Any]:
     """Run the chosen commands with one executable, outputs in ``out``; their timings."""
     out.mkdir(parents=True, exist_ok=True)
+    if os.sep in exe:  # a path such as .venv/bin/crmclean: the commands run in ``out``
+        exe = str(Path(exe).resolve())
     return {
         name: _run(exe, [a.replace("{file}", str(data.resolve())) for a in COMMANDS[name]], out)
         for name in commands
