@@ -181,19 +181,68 @@ def _check_order(order: str) -> str:
     return order
 
 
+# Exact shapes read by one strptime each, with the orders for which the general parser reads
+# them the same way (a/b/year: day first unless the order is month first). The guard makes the
+# shape exact (two-digit fields, one separator); strptime adds the calendar and clock checks; a
+# value either fails (the general parser then reads it) or gets the date the general parser gives.
+# Seconds stop at 59: strptime reads a leap second 23:59:60 as the next day.
+_CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_EXACT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T{_CLOCK}$", "%Y-%m-%dT%H:%M:%S", _ORDERS),
+    (rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} {_CLOCK}$", "%Y-%m-%d %H:%M:%S", _ORDERS),
+    (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "%Y-%m-%d", _ORDERS),
+    (r"^[0-9]{2}\.[0-9]{2}\.[0-9]{4}$", "%d.%m.%Y", ("auto", "dmy", "ymd")),
+    (r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", "%d/%m/%Y", ("auto", "dmy", "ymd")),
+    (r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", "%m/%d/%Y", ("mdy",)),
+    (r"^[0-9]{2}\.[0-9]{2}\.[0-9]{4}$", "%m.%d.%Y", ("mdy",)),
+)
+_SAMPLE = 2_000
+
+
+def _exact(e: pl.Expr, guard: str, fmt: str) -> pl.Expr:
+    """The date of values of one exact shape; null for others and for impossible ones."""
+    parsed = e.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True).dt.date()
+    return pl.when(e.str.contains(guard) & (parsed.dt.year() >= 1)).then(parsed)
+
+
+def _dominant(uniq: pl.Series, order: str) -> tuple[str, str] | None:
+    """The exact shape most of a sample of the values has, if any has a third of them."""
+    sample = uniq.head(_SAMPLE).to_frame("v")
+    shapes = [(guard, fmt) for guard, fmt, orders in _EXACT if order in orders]
+    if not shapes or sample.height == 0:
+        return None
+    counts = sample.select(
+        [_exact(pl.col("v"), g, f).is_not_null().sum().alias(str(i)) for i, (g, f) in enumerate(shapes)]
+    ).row(0)
+    best = max(range(len(shapes)), key=lambda i: counts[i])
+    return shapes[best] if counts[best] * 3 >= sample.height else None
+
+
 def parse_dates(s: pl.Series, order: str = "auto", excel_serials: bool = True) -> pl.Series:
     """Parse date strings in many formats to ``pl.Date`` (null when not parseable).
 
     See the module docstring for the formats and how ``order`` (``"auto"``, ``"dmy"``,
-    ``"mdy"``, ``"ymd"``) resolves ``a/b/year`` forms.
+    ``"mdy"``, ``"ymd"``) resolves ``a/b/year`` forms. The column's dominant exact shape
+    (``2021-03-04T10:22:05``, ``31.12.1990``...) is read by one ``strptime``; the general parser
+    reads only the rest, with the same results.
     """
     order = _check_order(order)
     s = s.cast(pl.String)
     uniq = s.drop_nulls().unique()
-    lookup = pl.DataFrame(
-        {"v": uniq, "d": _parse_unique(uniq, order, excel_serials)},
-        schema={"v": pl.String, "d": pl.Date},
-    )
+    shape = _dominant(uniq, order)
+    if shape is None:
+        lookup = pl.DataFrame(
+            {"v": uniq, "d": _parse_unique(uniq, order, excel_serials)},
+            schema={"v": pl.String, "d": pl.Date},
+        )
+    else:
+        fast = uniq.to_frame("v").with_columns(d=_exact(pl.col("v"), *shape))
+        rest = fast.filter(pl.col("d").is_null()).get_column("v")
+        slow = pl.DataFrame(
+            {"v": rest, "d": _parse_unique(rest, order, excel_serials)},
+            schema={"v": pl.String, "d": pl.Date},
+        )
+        lookup = pl.concat([fast.filter(pl.col("d").is_not_null()), slow])
     return join_back(s.alias("v").to_frame(), lookup, ["v"])["d"].alias(s.name)
 
 

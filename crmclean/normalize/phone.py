@@ -32,6 +32,7 @@ import polars as pl
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from crmclean.normalize.parallel import join_back, map_unique_parallel
+from crmclean.normalize.phonefast import decide
 
 __all__ = [
     "calling_code_country",
@@ -264,13 +265,17 @@ def parse_phones(
     # 1M rows -> unique raw pairs -> canonical pairs: each step shrinks the work of the next.
     raw_pairs = keys.filter(pl.col("v").is_not_null()).unique().with_columns(cv=_canonical(pl.col("v")))
     pairs = raw_pairs.select("cv", "r").unique()
-    values, regions = pairs["cv"].to_list(), pairs["r"].to_list()
+    # The common shapes (+digits, national digits) are decided in Polars from phonenumbers'
+    # metadata; phonenumbers itself parses only the residue.
+    decided, residue = decide(pairs, NO_REGION_REASON)
+    values, regions = residue["cv"].to_list(), residue["r"].to_list()
     results = map_unique_parallel(list(zip(values, regions, strict=True)), _parse_pair)
-    cols = list(zip(*results, strict=True)) if results else [[] for _ in _SCHEMA]
-    parsed = pl.DataFrame(
+    cols: list[tuple[object, ...]] = list(zip(*results, strict=True)) if results else [() for _ in _SCHEMA]
+    slow = pl.DataFrame(
         {"cv": values, "r": regions, **{name: list(col) for name, col in zip(_SCHEMA, cols, strict=True)}},
         schema={"cv": pl.String, "r": pl.String, **_SCHEMA},
     )
+    parsed = pl.concat([decided, slow], how="vertical")
     lookup = raw_pairs.join(parsed, on=["cv", "r"], how="left").drop("cv")
     return mark_letters(s, join_back(keys, lookup, ["v", "r"]), allow_vanity)
 
@@ -330,7 +335,7 @@ def _region_of_e164(text: str) -> str | None:
     except Exception:
         return None
     region = phonenumbers.region_code_for_number(num)
-    if region is None or region == phonenumbers.UNKNOWN_REGION:
+    if (region is None or region == phonenumbers.UNKNOWN_REGION) and num.country_code is not None:
         regions = phonenumbers.region_codes_for_country_code(num.country_code)
         region = regions[0] if len(regions) == 1 else None
     if region is None or len(region) != 2 or region == phonenumbers.UNKNOWN_REGION:

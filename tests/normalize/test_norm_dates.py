@@ -201,3 +201,39 @@ def test_roundtrip_iso_and_dmy(d: dt.date) -> None:
     iso = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
     dmy = f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
     assert parse_dates(_s([iso, dmy])).to_list() == [d, d]
+
+
+def test_dominant_shape_fast_path_equals_general_parser_on_mixed_columns():
+    """The column's dominant exact shape is read by strptime, the rest by the general parser; the
+    result is the general parser's on every value, in every order, ambiguous d/m vs m/d included."""
+    import random
+
+    from crmclean.normalize.dates import _dominant, _parse_unique
+
+    rng = random.Random(18)
+    for main in range(6):
+        values = []
+        for _ in range(3000):
+            y, m, d = rng.randrange(1, 2100), rng.randrange(0, 14), rng.randrange(0, 33)
+            if rng.random() < 0.7:
+                m, d = rng.randrange(1, 13), rng.randrange(1, 29)
+            clock = f"{rng.randrange(0, 26):02d}:{rng.randrange(0, 61):02d}:{rng.randrange(0, 61):02d}"
+            forms = [
+                f"{y:04d}-{m:02d}-{d:02d}T{clock}",
+                f"{y:04d}-{m:02d}-{d:02d}",
+                f"{d:02d}.{m:02d}.{y:04d}",
+                f"{d:02d}/{m:02d}/{y:04d}",
+                f"{m:02d}/{d:02d}/{y:04d}",
+                f"{y:04d}-{m:02d}-{d:02d} {clock}",
+                f"{d}.{m}.{y}",
+                f"{d:02d}.{m:02d}.{y % 100:02d}",
+                f"0000-{m:02d}-{d:02d}",
+                f" {y:04d}-{m:02d}-{d:02d} ",
+                f"{y:04d}-{m:02d}-{d:02d}T{clock}Z",
+                "2024-12-31T23:59:60",
+            ]
+            values.append(forms[main] if rng.random() < 0.7 else rng.choice(forms))
+        column = pl.Series(values)
+        for order in ("auto", "dmy", "mdy", "ymd"):
+            assert parse_dates(column, order).to_list() == _parse_unique(column, order, True).to_list()
+        assert _dominant(column.unique(), "auto") is not None or main == 4
