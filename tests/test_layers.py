@@ -20,18 +20,50 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 
 
-def _imports(name: str) -> set[str]:
-    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+def _imported(source: str, name: str, is_package: bool = False) -> set[str]:
+    """Every module ``source`` (module ``name``) imports, wherever the import stands: top level,
+    ``if TYPE_CHECKING:``, inside a function; relative imports resolved against ``name``."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".")[: len(name.split(".")) - node.level + is_package]
+                base = ".".join([*anchor, base] if base else anchor)
+            found |= {f"{base}.{a.name}" for a in node.names} | {base}
+    return found
+
+
+def _imports(name: str) -> set[str]:
+    path = MODULES[name]
+    found = _imported(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
     return {m for m in found if m in MODULES and m != "crmclean"}
 
 
 GRAPH = {name: _imports(name) for name in MODULES}
+
+
+def test_the_graph_counts_every_kind_of_import():
+    source = """
+from typing import TYPE_CHECKING
+from crmclean.io.read import ROW
+if TYPE_CHECKING:
+    from crmclean.report.model import Report
+def later():
+    import crmclean.cli.app
+from . import checks
+from ..rules import model
+"""
+    found = _imported(source, "crmclean.validate.findings")
+    assert {
+        "crmclean.io.read",
+        "crmclean.report.model",
+        "crmclean.cli.app",
+        "crmclean.validate.checks",
+        "crmclean.rules.model",
+    } <= found
 
 
 def _unit(name: str) -> str:

@@ -212,7 +212,8 @@ def _sample_words(raw: bytes) -> tuple[list[bytes], list[int]]:
     if len(counts) <= MAX_WORDS:
         return list(counts), list(counts.values())
     seen: Counter[int] = Counter()
-    words, weights = [], []
+    words: list[bytes] = []
+    weights: list[int] = []
     for word, n in counts.most_common():
         high = {b for b in word if b >= 0x80}
         if len(words) < MAX_WORDS or any(seen[b] < PER_BYTE for b in high):

@@ -228,7 +228,7 @@ def scan_records(
     ).with_columns(record=pl.col("start").cum_sum() - 1)
 
     if per_line.get_column("q").sum() % 2:
-        last = per_line.filter(pl.col("start")).get_column("line").max()
+        last = per_line.filter(pl.col("start")).select(pl.col("line").max()).item()
         raise unclosed_quote_error(name, int(last))
 
     # Fields per record: delimiters outside quoted segments, plus one. Most records are one line

@@ -14,6 +14,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import polars.selectors as cs
@@ -307,8 +308,8 @@ def _check_field_sizes(frame: pl.DataFrame, name: str, start_lines: pl.Series | 
         return
     for c in cols:
         lengths = frame.get_column(c).str.len_bytes()
-        if (lengths.max() or 0) > MAX_FIELD_BYTES:
-            idx = int(lengths.arg_max())  # position = 0-based data record, blanks included
+        idx = lengths.arg_max()  # position = 0-based data record, blanks included
+        if idx is not None and lengths[idx] > MAX_FIELD_BYTES:
             line = int(start_lines[idx]) if start_lines is not None else None
             raise field_size_error(name, c, int(lengths[idx]), idx, line)
 
@@ -348,7 +349,7 @@ def _check_zip(raw: bytes, name: str) -> None:
 def _read_xlsx(raw: bytes, name: str, options: ReadOptions) -> Table:
     _check_zip(raw, name)
     sheet = options.sheet
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}
     if sheet is not None and sheet.isdigit():
         kwargs["sheet_id"] = int(sheet)
     elif sheet is not None:
@@ -411,7 +412,7 @@ def _sheets(raw: bytes) -> str:
 _MIDNIGHT = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
 
 
-def _dates_without_midnight(frame: pl.DataFrame, raw: bytes, sheet: dict[str, object]) -> pl.DataFrame:
+def _dates_without_midnight(frame: pl.DataFrame, raw: bytes, sheet: dict[str, Any]) -> pl.DataFrame:
     """Date cells as ``1985-03-15``, not ``1985-03-15 00:00:00``.
 
     Read as text, a date cell and a datetime cell look the same (calamine writes both with a time).
@@ -425,12 +426,10 @@ def _dates_without_midnight(frame: pl.DataFrame, raw: bytes, sheet: dict[str, ob
         return frame
     import fastexcel
 
-    where = sheet.get("sheet_name") or int(sheet.get("sheet_id", 1)) - 1  # type: ignore[call-overload]
+    where: str | int = sheet.get("sheet_name") or int(sheet.get("sheet_id", 1)) - 1
     try:
         typed = (
-            fastexcel.read_excel(raw)
-            .load_sheet(where, use_columns=suspects, dtypes="datetime")  # type: ignore[arg-type]
-            .to_polars()
+            fastexcel.read_excel(raw).load_sheet(where, use_columns=suspects, dtypes="datetime").to_polars()
         )
     except Exception:  # the text read worked; without the typed one, values stay as calamine wrote them
         return frame

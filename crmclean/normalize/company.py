@@ -19,6 +19,7 @@ Per-value work runs once per unique value.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ class LegalForm:
 def legal_forms() -> tuple[LegalForm, ...]:
     """All rows of ``crmclean/data/legal_forms.csv``, in file order (cached)."""
     path = resources.files("crmclean").joinpath("data", "legal_forms.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:
         rows = [
             LegalForm(
                 canonical=r["canonical"].strip(),

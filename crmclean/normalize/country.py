@@ -22,6 +22,7 @@ Lookups run once per unique value.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from functools import lru_cache
 from importlib import resources
@@ -49,7 +50,7 @@ def country_rows() -> tuple[tuple[str, str], ...]:
     rows: tuple[tuple[str, str], ...] = ()
     for name in ("countries.csv", "countries_generated.csv"):
         path = resources.files("crmclean").joinpath("data", name)
-        with path.open(encoding="utf-8", newline="") as handle:
+        with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:
             rows += tuple((r["code"].strip(), r["name"].strip()) for r in csv.DictReader(handle))
     for code, name in rows:
         if not _ALPHA2.match(code) or not name:

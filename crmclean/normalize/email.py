@@ -134,7 +134,7 @@ def check_emails(s: pl.Series, check_dns: bool = False, domains: DomainBook | No
     s = s.cast(pl.String)
     uniq = s.drop_nulls().unique().to_list()
     results = map_unique_parallel(uniq, _validate_offline)
-    cols = list(zip(*results, strict=True)) if results else [[], [], []]
+    cols: list[tuple[object, ...]] = list(zip(*results, strict=True)) if results else [(), (), ()]
     lookup = pl.DataFrame(
         {"v": uniq, **{name: list(col) for name, col in zip(_CHECK_SCHEMA, cols, strict=True)}},
         schema={"v": pl.String, **_CHECK_SCHEMA},

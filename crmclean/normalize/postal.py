@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from crmclean.normalize.parallel import join_back
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["POSTAL_COUNTRIES", "normalize_postal", "postal_valid"]
 
@@ -163,7 +167,7 @@ def _canonical(rule: _Digits | _Alnum) -> pl.Expr:
     if isinstance(rule, _Digits):
         digits = pl.col(_pad_col(rule)) if rule.pad_from is not None else pl.col("d")
         n_digits = digits.str.len_bytes() if rule.pad_from is not None else pl.col("nd")
-        expr: pl.Expr | pl.Then | pl.ChainedThen | None = None
+        expr: Then | ChainedThen | None = None
         for fmt in rule.formats:
             cond = pl.col("shape") & (n_digits == fmt.count("#"))
             out = _format_digits(digits, fmt)
@@ -213,7 +217,7 @@ def _country_frame(s: pl.Series, country: pl.Series | str | None) -> tuple[pl.Da
 def _normalized(frame: pl.DataFrame, present: list[str]) -> pl.DataFrame:
     """Unique (``v``, ``c``) pairs of ``frame`` with their canonical form ``out``."""
     uniq = _staged(frame.filter(pl.col("v").is_not_null()).unique(), present)
-    expr: pl.Expr | pl.Then | pl.ChainedThen | None = None
+    expr: Then | ChainedThen | None = None
     for code in present:
         cond = pl.col("c") == code
         out = _canonical(_RULES[code])
