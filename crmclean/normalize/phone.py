@@ -134,7 +134,13 @@ def _canonical(e: pl.Expr) -> pl.Expr:
     digits = t.str.replace_all(r"[^0-9]", "")
     plus = t.str.contains(r"^[^0-9+]*\+")
     compact = pl.when(plus).then(pl.concat_str([pl.lit("+"), digits])).otherwise(digits)
-    return pl.when(t.str.contains(_PUNCT_ONLY) & (digits.str.len_bytes() > 0)).then(compact).otherwise(t)
+    # a leading 00 is read differently with and without punctuation around it: left as written
+    idd = ~plus & digits.str.starts_with("00")
+    return (
+        pl.when(t.str.contains(_PUNCT_ONLY) & (digits.str.len_bytes() > 0) & ~idd)
+        .then(compact)
+        .otherwise(t)
+    )
 
 
 def _region_code(region: str | None, default: str | None) -> str | None:
