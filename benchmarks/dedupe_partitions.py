@@ -17,7 +17,7 @@ import time
 
 import polars as pl
 
-from benchmarks.run import dataset
+from benchmarks.suite import dataset
 from crmclean import pipeline
 from crmclean.dedupe.block import candidate_pairs
 from crmclean.dedupe.cluster import cluster

@@ -11,7 +11,7 @@ true pairs, F1 their harmonic mean. Pairs are counted per group, never enumerate
 so scoring 1,000,000 rows is one group-by. A row without a cluster (or entity) id is a singleton.
 When nothing is predicted precision is 1.0 (no false claims), when nothing is true recall is 1.0.
 
-Command line (the parent process, ``python -m benchmarks``, calls these through run.py):
+Command line (the parent process, ``python -m benchmarks``, calls these through suite.py):
 
     python -m benchmarks.dedupe_quality score OUT.csv TRUTH.csv      # P/R/F1 of a dedupe output
     python -m benchmarks.dedupe_quality standin IN.csv -o OUT.csv    # stand-in predictor (see below)
@@ -290,7 +290,7 @@ def run_crmclean_dedupe(
     path: Path, truth: pl.DataFrame, dataset: str, stage: str = "dedupe", hard_negatives: Path | None = None
 ) -> dict:
     """`crmclean dedupe IN -o OUT` in a child process: wall time, peak RSS, pairwise quality."""
-    from benchmarks.run import run_child
+    from benchmarks.suite import run_child
 
     real = crmclean_dedupe_available()
     with tempfile.TemporaryDirectory(prefix="crmclean-dedupe-") as tmp:
@@ -305,7 +305,7 @@ def run_crmclean_link(
     new: Path, existing: Path, truth_new: pl.DataFrame, truth_existing: pl.DataFrame, dataset: str, stage: str
 ) -> dict:
     """`crmclean dedupe NEW --against EXISTING -o OUT`: scored as one clustering over both files."""
-    from benchmarks.run import run_child
+    from benchmarks.suite import run_child
 
     real = crmclean_dedupe_available()
     with tempfile.TemporaryDirectory(prefix="crmclean-link-") as tmp:
@@ -322,7 +322,7 @@ def run_crmclean_link(
 
 
 def stage_dedupe(rows: int) -> list[dict]:
-    from benchmarks.run import dataset
+    from benchmarks.suite import dataset
 
     path = dataset(rows)
     truth = read_truth(path.parent / "truth.csv")
@@ -330,8 +330,8 @@ def stage_dedupe(rows: int) -> list[dict]:
 
 
 def stage_dedupe_splink(rows: int) -> list[dict]:
-    from benchmarks.run import dataset
     from benchmarks.splink_baseline import run_splink_dedupe
+    from benchmarks.suite import dataset
 
     path = dataset(rows)
     truth = read_truth(path.parent / "truth.csv")

@@ -238,7 +238,7 @@ F_DOT, F_SLASH, F_US, F_ISO = range(4)
 
 
 # --------------------------------------------------------------------------------------------
-# check digits (verified against python-stdnum in tests/test_bench_generate.py)
+# check digits (verified against python-stdnum in tests/benchmarks/test_generate.py)
 # --------------------------------------------------------------------------------------------
 def _digits(rnd, k: int) -> str:
     return f"{int(rnd() * 10**k):0{k}d}"

@@ -1,6 +1,6 @@
 """One benchmark stage in this process: ``python -m benchmarks.measure STAGE FILE``.
 
-Prints ``{"seconds": ..., "rows": ...}``; the parent (benchmarks/run.py) reads this process's peak
+Prints ``{"seconds": ..., "rows": ...}``; the parent (benchmarks/suite.py) reads this process's peak
 memory from the OS, so each stage is measured alone, in a fresh interpreter.
 """
 

@@ -226,7 +226,7 @@ def run_splink_dedupe(
     import polars as pl
 
     from benchmarks.dedupe_quality import quality, result_row
-    from benchmarks.run import run_child
+    from benchmarks.suite import run_child
 
     with tempfile.TemporaryDirectory(prefix="splink-") as tmp:
         out = Path(tmp) / "clusters.csv"
@@ -253,7 +253,7 @@ def run_splink_link(new: Path, existing: Path, truth_new, truth_existing, datase
     import polars as pl
 
     from benchmarks.dedupe_quality import pair_scores, result_row
-    from benchmarks.run import run_child
+    from benchmarks.suite import run_child
 
     with tempfile.TemporaryDirectory(prefix="splink-") as tmp:
         out = Path(tmp) / "clusters.csv"

@@ -12,7 +12,7 @@ Polars' CSV writer exactly as the generator writes (UTF-8, ``,``, LF). Every cop
 seeded defects and duplicate records, so findings per row match the 1M file's.
 
 Every measurement runs in its own child process (``benchmarks.measure``), timed by the child and
-with peak RSS from the OS (``benchmarks.run.run_child``), as the other stages are.
+with peak RSS from the OS (``benchmarks.suite.run_child``), as the other stages are.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def big_dataset(rows: int, base_rows: int = BASE_ROWS) -> Path:
     (generated first when missing) with ``customer_id`` prefixed by the copy number."""
     import polars as pl
 
-    from benchmarks.run import dataset
+    from benchmarks.suite import dataset
 
     copies, rest = divmod(rows, base_rows)
     if rest or not 1 <= copies <= 10:
@@ -126,7 +126,7 @@ def _stage(name: str, path: str, opts: dict[str, str]) -> int:
 
 
 def _child(stage: str, path: Path, *extra: str) -> dict:
-    from benchmarks.run import run_child
+    from benchmarks.suite import run_child
 
     with tempfile.TemporaryDirectory() as tmp:
         stats = Path(tmp) / "stats.json"
@@ -148,7 +148,7 @@ def _digest(path: Path) -> str:
 def compare(rows: int, chunk_rows: int | None, out: Path) -> list[dict]:
     """Eager and chunked validate + clean on the same file, each in its own process; outputs
     (findings, cleaned, rejects, changes) written by both and compared byte for byte."""
-    from benchmarks.run import dataset
+    from benchmarks.suite import dataset
 
     path = big_dataset(rows) if rows > BASE_ROWS else dataset(rows)
     extra = [f"--chunk-rows={chunk_rows}"] if chunk_rows else []

@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
 def stage_validate(tool: str, rows: int) -> list[dict]:
     """`validate_pandas` / `validate_pandera` at `rows`, in a child process like every stage."""
     from benchmarks.dedupe_quality import result_row
-    from benchmarks.run import dataset, run_child
+    from benchmarks.suite import dataset, run_child
 
     path = dataset(rows)
     out, _, peak = run_child(

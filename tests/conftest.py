@@ -3,11 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-# Other projects' test files (frictionless-py, csvkit, CleverCSV, email-validator, python-stdnum), read in
-# place beside the checkout (CI lays shared/ there) and never copied into the repository.
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from paths import CORPUS, FIXTURES
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import ast
 from pathlib import Path
 
 import pytest
-
-PACKAGE = Path(__file__).resolve().parents[1] / "crmclean"
+from paths import PACKAGE
 
 
 def _module_name(path: Path) -> str:

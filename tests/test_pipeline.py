@@ -4,18 +4,16 @@ rejects with reasons, change log, init."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import polars as pl
 import pytest
+from paths import EXAMPLE
 
 from crmclean.cli import main
 from crmclean.errors import RulesError
 from crmclean.io.read import ROW, read_table
 from crmclean.pipeline import ConservationError, check_conservation, clean
 from crmclean.rules.load import load_rules
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "customers.csv"
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,8 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 _CHUNKS_PER_WORKER = 4
+#: Fewer unique values than this stay in-process: below it, starting the pool costs more than it saves.
+MIN_PARALLEL = 20000
 
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
@@ -78,17 +80,18 @@ def _apply_chunk(fn: Callable[[V], T], chunk: Sequence[V]) -> list[T]:
 def map_unique_parallel(
     values: Sequence[V],
     fn: Callable[[V], T],
-    min_parallel: int = 20000,
+    min_parallel: int | None = None,
     workers: int | None = None,
 ) -> list[T]:
     """Return ``[fn(v) for v in values]``, using a process pool for large inputs.
 
     ``values`` should already be unique (that is the caller's job: it is what makes per-value
     libraries affordable). ``fn`` must be a module-level function, and its arguments and results
-    picklable (strings, tuples, ...). With fewer than ``min_parallel`` values, or one CPU, the work
-    stays in-process. Result order always matches ``values``.
+    picklable (strings, tuples, ...). With fewer than ``min_parallel`` values (default
+    :data:`MIN_PARALLEL`), or one CPU, the work stays in-process. Result order always matches ``values``.
     """
     n = len(values)
+    min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
     workers = worker_count() if workers is None else max(1, workers)
     if n == 0:
         return []

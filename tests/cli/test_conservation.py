@@ -8,11 +8,11 @@ from pathlib import Path
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import ROOT
 
 from crmclean.cli import main
 from crmclean.io.read import ROW, read_table
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "customers.csv"
 ROWS = list(range(1, 25))
 

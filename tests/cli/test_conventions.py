@@ -8,14 +8,13 @@ import os
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 
 from crmclean.cli import main
 from crmclean.cli.hook import main as hook
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "customers.csv")
 
 

@@ -3,13 +3,12 @@ option appears in it (sqlite-utils' test_docs is the model)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from paths import PACKAGE, ROOT
 
 from crmclean.cli import reference
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = ROOT / "README.md"
 
 
 def test_readme_reference_is_current():
@@ -30,7 +29,7 @@ def test_every_command_and_option_is_in_the_readme(name, command):
 def test_every_environment_variable_the_code_reads_is_in_the_readme():
     import re
 
-    package = Path(__file__).resolve().parents[2] / "crmclean"
+    package = PACKAGE
     names = set()
     for path in package.rglob("*.py"):
         names |= set(re.findall(r"environ(?:\.get)?\(?\[?\s*\"([A-Z_]+)\"", path.read_text(encoding="utf-8")))

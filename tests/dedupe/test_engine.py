@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from crmclean import pipeline
 from crmclean.dedupe.cluster import average_linkage, components
 from crmclean.io.read import ROW, read_table
 from crmclean.rules.load import load_rules
 
+DUPES = str(FIXTURES / "good" / "dupes.csv")
+
 
 @pytest.fixture(scope="module")
 def deduped():
-    return pipeline.dedupe(read_table("tests/fixtures/good/dupes.csv"), load_rules(None))
+    return pipeline.dedupe(read_table(DUPES), load_rules(None))
 
 
 def clusters(deduped) -> dict[int, int]:
@@ -69,10 +72,10 @@ def test_cluster_ids_sizes_and_scores(deduped):
 
 
 def test_deterministic_and_order_independent(tmp_path):
-    source = pl.read_csv("tests/fixtures/good/dupes.csv", infer_schema=False)
+    source = pl.read_csv(DUPES, infer_schema=False)
     loaded = load_rules(None)
-    a = pipeline.dedupe(read_table("tests/fixtures/good/dupes.csv"), loaded)
-    b = pipeline.dedupe(read_table("tests/fixtures/good/dupes.csv"), loaded)
+    a = pipeline.dedupe(read_table(DUPES), loaded)
+    b = pipeline.dedupe(read_table(DUPES), loaded)
     assert a.annotated().equals(b.annotated()) and a.duplicates.pairs.equals(b.duplicates.pairs)
     # the same records in reverse order: the same groups of customer ids
     path = tmp_path / "reversed.csv"
@@ -107,7 +110,7 @@ def test_components_and_average_linkage():
 def test_weights_from_the_rules_file_change_the_decision(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("extends: default\ndedupe:\n  weights: {email: 0, phone: 0}\n  match: 0.99\n")
-    d = pipeline.dedupe(read_table("tests/fixtures/good/dupes.csv"), load_rules(str(rules)))
+    d = pipeline.dedupe(read_table(DUPES), load_rules(str(rules)))
     c = clusters(d)
     assert c[16] != c[17]  # they shared only an email and a name: without the email, not enough
     assert c[1] == c[3]  # name, birth date and address still carry rows 1 and 3
@@ -116,7 +119,7 @@ def test_weights_from_the_rules_file_change_the_decision(tmp_path):
 def test_learned_evidence_fits_the_file_and_keeps_clear_duplicates(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("extends: default\ndedupe: {learn: true}\n")
-    d = pipeline.dedupe(read_table("tests/fixtures/good/dupes.csv"), load_rules(str(rules)))
+    d = pipeline.dedupe(read_table(DUPES), load_rules(str(rules)))
     c = clusters(d)
     assert c[1] == c[2] == c[3] and c[4] == c[5]
     assert d.duplicates.pairs.get_column("score").is_between(0, 1).all()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from crmclean import pipeline
 from crmclean.io.read import ROW, read_table
 from crmclean.rules.load import load_rules
 
-DUPES = "tests/fixtures/good/dupes.csv"
+DUPES = str(FIXTURES / "good" / "dupes.csv")
 
 
 @pytest.fixture(scope="module")

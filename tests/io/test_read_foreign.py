@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from paths import FIXTURES
 
 from crmclean.errors import InputError
 from crmclean.io.codepage import choose
 from crmclean.io.read import ROW, read_table
 
-FOREIGN = Path(__file__).parent.parent / "fixtures" / "foreign"
+FOREIGN = FIXTURES / "foreign"
 
 
 @pytest.fixture

@@ -185,13 +185,15 @@ def test_same_length_and_order_many_duplicates() -> None:
     assert df["e164"].to_list() == df["e164"].to_list()[:5] * 40
 
 
-def test_parallel_path_matches_serial() -> None:
-    from crmclean.normalize import phone as phone_mod
-    from crmclean.normalize.parallel import map_unique_parallel
+def test_parsing_in_a_worker_pool_matches_parsing_in_process(monkeypatch) -> None:
+    from crmclean.normalize import parallel
 
-    items = [(f"8912{i:07d}", "RU") for i in range(300)]
-    serial = [phone_mod._parse_pair(x) for x in items]
-    assert map_unique_parallel(items, phone_mod._parse_pair, min_parallel=100, workers=2) == serial
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 100)  # a pool from 100 unique values, not 20 000
+    s = _s([f"8912{i:07d}" for i in range(300)] + ["bad", None])
+    monkeypatch.setenv("CRMCLEAN_WORKERS", "1")
+    in_process = parse_phones(s, default_region="RU")
+    monkeypatch.setenv("CRMCLEAN_WORKERS", "2")
+    assert parse_phones(s, default_region="RU").equals(in_process)
 
 
 @settings(max_examples=120, deadline=None)

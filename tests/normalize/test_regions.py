@@ -7,6 +7,7 @@ from pathlib import Path
 import phonenumbers
 import polars as pl
 import pytest
+from paths import FIXTURES
 
 from crmclean import pipeline
 from crmclean.init import starter_rules
@@ -16,7 +17,7 @@ from crmclean.normalize.phone import LETTERS_REASON, NO_REGION_REASON, normalize
 from crmclean.region import with_region
 from crmclean.rules.load import load_rules
 
-REGIONS = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
+REGIONS = FIXTURES / "regions"
 
 
 def _run(name: str, region: str | None = None):

@@ -12,10 +12,6 @@ import os
 import pytest
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: runs the CLI in a subprocess on a large generated file")
-
-
 @pytest.fixture
 def cli_env() -> dict[str, str]:
     """Environment for a subprocess CLI run: no colours, wide output, this interpreter's PATH."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from paths import EXAMPLE, FIXTURES
 
 from crmclean.cli import main
 from crmclean.errors import OutputError, UsageError
@@ -23,7 +24,7 @@ from crmclean.io import write as write_module
 from crmclean.io.read import read_table
 from crmclean.io.write import check_distinct_outputs, write_table
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "broken"
+BROKEN = FIXTURES / "broken"
 
 # file -> (extra options, what follows "error: <path>")
 CORPUS = {
@@ -105,19 +106,19 @@ def _error_line(capsys, args: list[str]) -> str:
 
 
 def test_every_corpus_file_has_an_expected_message():
-    assert sorted(p.name for p in FIXTURES.iterdir()) == sorted(CORPUS)
+    assert sorted(p.name for p in BROKEN.iterdir()) == sorted(CORPUS)
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
 @pytest.mark.parametrize("command", ["profile", "validate"])
 def test_corpus_file(capsys, name, command):
     options, expected = CORPUS[name]
-    path = str(FIXTURES / name)
+    path = str(BROKEN / name)
     assert _error_line(capsys, [command, path, *options]) == f"error: {path}{expected}"
 
 
 def test_corpus_file_through_clean_writes_nothing(capsys, tmp_path):
-    path = str(FIXTURES / "ragged.csv")
+    path = str(BROKEN / "ragged.csv")
     line = _error_line(
         capsys, ["clean", path, "-o", str(tmp_path / "out.csv"), "--rejects", str(tmp_path / "r.csv")]
     )
@@ -278,7 +279,7 @@ def test_empty_standard_input(capsys, monkeypatch):
 
 
 def test_missing_sheet(capsys):
-    path = str(Path(__file__).parent.parent / "fixtures" / "good" / "customers.xlsx")
+    path = str(FIXTURES / "good" / "customers.xlsx")
     line = _error_line(capsys, ["profile", path, "--sheet", "Nope"])
     assert line.startswith(f"error: {path}: no such sheet: 'Nope' (")
 
@@ -301,12 +302,12 @@ def test_missing_sheet(capsys):
     ],
 )
 def test_bad_read_options(capsys, options, expected):
-    assert _error_line(capsys, ["profile", str(FIXTURES / "ragged.csv"), *options]) == expected
+    assert _error_line(capsys, ["profile", str(BROKEN / "ragged.csv"), *options]) == expected
 
 
 # --- outputs ------------------------------------------------------------------------------------
 
-SOURCE = str(Path(__file__).parent.parent.parent / "examples" / "customers.csv")
+SOURCE = str(EXAMPLE)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from paths import EXAMPLE
 
 from crmclean.cli import main
 from crmclean.errors import InputError, OutputError
@@ -264,7 +265,7 @@ def test_escaping_applies_to_csv_and_xlsx_only(tmp_path, ext):
 @pytest.mark.parametrize("ext", ["csv", "xlsx", "parquet", "json", "ndjson"])
 def test_clean_outputs_partition_the_input_rows(tmp_path, ext, monkeypatch):
     monkeypatch.setenv("CRMCLEAN_WORKERS", "1")
-    source = "examples/customers.csv"
+    source = str(EXAMPLE)
     cleaned, rejects = tmp_path / f"cleaned.{ext}", tmp_path / f"rejects.{ext}"
     assert main(["clean", source, "-o", str(cleaned), "--rejects", str(rejects), "--quiet"]) == 0
     rows_in = read_table(source).frame.get_column(ROW).to_list()

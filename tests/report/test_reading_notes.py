@@ -4,13 +4,13 @@ header) is in the report, in every format that describes the source."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from paths import EXAMPLE, FIXTURES
 
 import crmclean
 
-FOREIGN = Path(__file__).resolve().parents[1] / "fixtures" / "foreign"
+FOREIGN = FIXTURES / "foreign"
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,6 @@ def test_reader_decisions_are_in_every_format(name, note):
 
 
 def test_a_plain_utf8_file_has_no_reading_notes():
-    report = crmclean.validate(Path(__file__).resolve().parents[2] / "examples" / "customers.csv").report
+    report = crmclean.validate(EXAMPLE).report
     assert json.loads(report.render("json"))["source"]["notes"] == []
     assert "how it was read" not in report.render("markdown")

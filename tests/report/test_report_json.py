@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+
+from paths import DOCS
 
 from crmclean.report.json import ReportDoc, render_json, schema_text
 from crmclean.report.model import build_report
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "report-schema.json"
+SCHEMA_FILE = DOCS / "report-schema.json"
 
 
 def test_schema_file_is_up_to_date():

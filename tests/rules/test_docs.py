@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from paths import DOCS
 
 from crmclean.rules import model
 from crmclean.rules.docs import render
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+RULES_DOC = DOCS / "rules.md"
 
 
 def test_rules_reference_is_up_to_date():
-    assert DOCS.read_text(encoding="utf-8") == render(), (
+    assert RULES_DOC.read_text(encoding="utf-8") == render(), (
         "docs/rules.md is stale: run `python -m crmclean.rules.docs > docs/rules.md`"
     )
 
 
 def test_every_check_and_key_is_documented():
-    text = DOCS.read_text(encoding="utf-8")
+    text = RULES_DOC.read_text(encoding="utf-8")
     for tag, check in model.CHECK_MODELS.items():
         assert f"### `check: {tag}`" in text
         for name, field in check.model_fields.items():

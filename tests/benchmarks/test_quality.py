@@ -1,5 +1,5 @@
 """Tests for the dedupe quality harness: benchmarks/dedupe_quality.py, febrl.py, splink_baseline.py,
-validate_baseline.py and the stage plan in run.py.
+validate_baseline.py and the stage plan in suite.py.
 
 Fast and without the `bench` extra: tests that need recordlinkage, pandas or Splink are skipped
 when those are not installed (`make test` installs only `.[test]`).
@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from benchmarks import dedupe_quality as dq
-from benchmarks import febrl, run
+from benchmarks import febrl, suite
 
 
 def brute_force(pred: list, truth: list) -> tuple[int, int, int]:
@@ -161,13 +161,13 @@ def test_febrl_entity_from_rec_id() -> None:
 
 
 def test_plan_defaults_and_single_runs() -> None:
-    default = run.plan(["validate", "dedupe", "dedupe_splink", "febrl", "validate_pandas"], None)
+    default = suite.plan(["validate", "dedupe", "dedupe_splink", "febrl", "validate_pandas"], None)
     assert default[-1] == (0, "febrl")
     assert (30_000, "dedupe") in default and (300_000, "dedupe_splink") in default
     assert (100_000, "validate_pandas") in default and (1_000_000, "validate") in default
     assert default.index((300_000, "dedupe")) < default.index((300_000, "dedupe_splink"))
-    assert run.plan(["dedupe"], "5000") == [(5000, "dedupe")]
-    assert run.plan(["febrl", "read"], "100,200") == [(100, "read"), (200, "read"), (0, "febrl")]
+    assert suite.plan(["dedupe"], "5000") == [(5000, "dedupe")]
+    assert suite.plan(["febrl", "read"], "100,200") == [(100, "read"), (200, "read"), (0, "febrl")]
 
 
 def test_versus_ratio_against_the_matching_crmclean_run() -> None:
@@ -176,10 +176,10 @@ def test_versus_ratio_against_the_matching_crmclean_run() -> None:
     other_size = {**crm, "rows": 20, "seconds": 50.0}
     alt = {"stage": "dedupe_splink", "tool": "splink", "dataset": "generated", "rows": 10, "seconds": 5.0,
            "peak_mib": 300}  # fmt: skip
-    run.versus(alt, [crm, other_size])
+    suite.versus(alt, [crm, other_size])
     assert (alt["crmclean_speedup"], alt["crmclean_memory_ratio"]) == (2.5, 3.0)
     lonely = {k: v for k, v in alt.items() if not k.startswith("crmclean_")} | {"rows": 99}
-    run.versus(lonely, [crm])
+    suite.versus(lonely, [crm])
     assert "crmclean_speedup" not in lonely
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import polars as pl
+from paths import EXAMPLE as EXAMPLE_PATH
 
 from crmclean.cli import main
 from crmclean.io.read import read_table
 
-EXAMPLE = "examples/customers.csv"
+EXAMPLE = str(EXAMPLE_PATH)
 
 
 def test_run_writes_every_output_and_keeps_every_row(tmp_path, capsys, monkeypatch):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import polars as pl
+from paths import FIXTURES
 
 from crmclean.cli import main
 from crmclean.io.read import read_table
 
-DUPES = "tests/fixtures/good/dupes.csv"
+DUPES = str(FIXTURES / "good" / "dupes.csv")
 
 
 def test_dedupe_writes_every_row_unchanged_plus_cluster_columns(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""Run the benchmarks: ``python -m benchmarks [--rows 10000,100000,1000000] [--stages ...]``.
+"""The benchmark suite: ``python -m benchmarks [--rows 10000,100000,1000000] [--stages ...]``.
 
 For each size, a multilingual export is generated once (benchmarks/data/, reproducible from the
 seed), then every stage runs in its own process. Prints a table (rows/s, wall time, peak memory;
