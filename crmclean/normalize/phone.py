@@ -32,7 +32,7 @@ import polars as pl
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from crmclean.normalize.parallel import join_back, map_unique_parallel
-from crmclean.normalize.phonefast import decide
+from crmclean.normalize.phonefast import RESULT_COLUMNS, decide
 
 __all__ = [
     "calling_code_country",
@@ -79,15 +79,7 @@ _POSSIBLE_REASONS: dict[int, str] = {
     phonenumbers.ValidationResult.IS_POSSIBLE: "invalid number",
 }
 
-_SCHEMA: dict[str, pl.DataType] = {
-    "e164": pl.String(),
-    "region": pl.String(),
-    "valid": pl.Boolean(),
-    "possible": pl.Boolean(),
-    "number_type": pl.String(),
-    "reason": pl.String(),
-    "extension": pl.String(),
-}
+_SCHEMA = RESULT_COLUMNS  # what a parse gives, the fast path's and phonenumbers' alike
 
 Result = tuple[str | None, str | None, bool, bool, str | None, str | None, str | None]
 
