@@ -26,7 +26,7 @@ Definitions
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from crmclean import __version__
 from crmclean.fill import rule_id as fill_rule_id
@@ -312,10 +312,11 @@ def build_report(
     rows cleaned and rejected come from a Cleaned unless given. Other arguments as
     :func:`report_from_tally`.
     """
-    validated: Validated = getattr(result, "validated", result)
+    validated = cast("Validated", getattr(result, "validated", result))
     if hasattr(result, "cleaned"):
-        rows_cleaned = result.cleaned.height if rows_cleaned is None else rows_cleaned
-        rows_rejected = result.rejected.height if rows_rejected is None else rows_rejected
+        cleaned = cast("Cleaned", result)
+        rows_cleaned = cleaned.cleaned.height if rows_cleaned is None else rows_cleaned
+        rows_rejected = cleaned.rejected.height if rows_rejected is None else rows_rejected
     prepared = validated.prepared
     table = prepared.table
     columns = [c for c in table.columns if c in prepared.frame.columns]
@@ -412,7 +413,7 @@ def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
         steps = [s for s in norm.steps if s not in COSMETIC_STEPS]
         out.extend((f"normalize:{s}", c, "fixed") for c in ctx.targets(norm.column, norm.role) for s in steps)
     for check in rules.validate_:
-        name, tag = check.name or check.check, check.check  # type: ignore[attr-defined]
+        name, tag = check.name or check.check, check.check
         columns = getattr(check, "columns", None)
         if columns is not None:
             resolved = ctx.resolve_many(columns)
@@ -421,7 +422,8 @@ def planned_checks(rules: Rules, ctx: Any) -> list[tuple[str, str, str]]:
             continue
         if tag == "phone_country" and ctx.first_of("country") is None:
             continue
-        out.extend((name, c, check.severity) for c in ctx.targets(check.column, check.role))
+        column, role = getattr(check, "column", None), getattr(check, "role", None)  # one-column checks
+        out.extend((name, c, check.severity) for c in ctx.targets(column, role))
     return out
 
 

@@ -47,6 +47,7 @@ from crmclean.normalize.phonebook import PhoneBook
 from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.progress import step as progress_step
 from crmclean.rules.load import LoadedRules
+from crmclean.rules.model import UniqueCheck
 from crmclean.schema import RoleGuess
 from crmclean.stream import source
 from crmclean.stream.sink import ChunkWriter, can_stream
@@ -93,8 +94,14 @@ class BoundedPhoneBook(PhoneBook):
         super().__init__()
         self.limit = limit
 
-    def parse(self, s, region=None, default_region=None):  # type: ignore[no-untyped-def]
-        out = super().parse(s, region, default_region)
+    def parse(
+        self,
+        s: pl.Series,
+        region: pl.Series | str | None = None,
+        default_region: str | None = None,
+        allow_vanity: bool = False,
+    ) -> pl.DataFrame:
+        out = super().parse(s, region, default_region, allow_vanity)
         if self._table is not None and self._table.height > self.limit:
             self._table = None
         return out
@@ -246,9 +253,9 @@ class _Run:
         self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), Tally(self.columns))
         self.checks = self.loaded.rules.validate_
         self.global_checks = [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
-        self.key_columns: dict[int, list[str]] = {}
+        self.key_columns: dict[int, tuple[list[str], list[str]]] = {}
         self.keys: dict[int, list[pl.DataFrame]] = {i: [] for i in self.global_checks}
-        self.segments: dict[tuple, dict[tuple[str, str], int]] = {}  # step -> (column, rule) -> segment
+        self.segments: dict[tuple, dict[tuple[str, str | None], int]] = {}  # step -> (column, rule) -> segment
         self.defer_findings = bool(self.global_checks)
         self.defer_rows = self.clean and any(self.checks[i].severity == "error" for i in self.global_checks)
         self.in_order = plan.monotonic  # chunk order is _row order: append, else sort at the end
@@ -327,12 +334,15 @@ class _Run:
         ctx, rules, logs = self.ctx, self.loaded.rules, []
         for i, rule in enumerate(rules.fill):
             frame, log = apply_fill(frame, [rule], ctx, self.loaded.base)
-            parts = self._segments(("fill", i), [(c, None) for c in ctx.targets(rule.column, rule.role)])
+            fill_keys: list[tuple[str, str | None]] = [(c, None) for c in ctx.targets(rule.column, rule.role)]
+            parts = self._segments(("fill", i), fill_keys)
             logs.extend(self._split(log, parts, by_rule=False))
-        for i, rule in enumerate(rules.normalize):
-            frame, log = pipeline.normalize(frame, [rule], ctx)
-            targets = ctx.targets(rule.column, rule.role)
-            steps = [(c, f"normalize:{step}") for c in targets for step in rule.steps]
+        for i, norm in enumerate(rules.normalize):
+            frame, log = pipeline.normalize(frame, [norm], ctx)
+            targets = ctx.targets(norm.column, norm.role)
+            steps: list[tuple[str, str | None]] = [
+                (c, f"normalize:{step}") for c in targets for step in norm.steps
+            ]
             logs.extend(self._split(log, self._segments(("normalize", i), steps), by_rule=True))
         return frame, logs
 
@@ -384,7 +394,8 @@ class _Run:
         found = self.key_columns.get(i)
         if found is None:
             check = self.checks[i]
-            keys = self.ctx.resolve_many(check.columns, "check `unique`")  # type: ignore[attr-defined]
+            assert isinstance(check, UniqueCheck)  # key columns are asked of unique checks only
+            keys = self.ctx.resolve_many(check.columns, "check `unique`")
             when = self.ctx.condition(check.when).meta.root_names() if keys else []
             found = self.key_columns[i] = (keys, [c for c in dict.fromkeys([*keys, *when]) if c != ROW])
         return found
