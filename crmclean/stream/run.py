@@ -255,7 +255,7 @@ class _Run:
         self.global_checks = [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
         self.key_columns: dict[int, tuple[list[str], list[str]]] = {}
         self.keys: dict[int, list[pl.DataFrame]] = {i: [] for i in self.global_checks}
-        self.segments: dict[tuple, dict[tuple[str, str | None], int]] = {}  # step -> (column, rule) -> segment
+        self.segments: dict[tuple, dict[tuple[str, str | None], int]] = {}  # step -> (column, rule) -> part
         self.defer_findings = bool(self.global_checks)
         self.defer_rows = self.clean and any(self.checks[i].severity == "error" for i in self.global_checks)
         self.in_order = plan.monotonic  # chunk order is _row order: append, else sort at the end
