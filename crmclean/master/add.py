@@ -42,6 +42,7 @@ from crmclean.master.keys import candidates, key_frame
 from crmclean.master.linkage import decide, problems
 from crmclean.master.scoring import Scoring, frequencies, merge_counts
 from crmclean.progress import NO_PROGRESS, Progress
+from crmclean.progress import step as progress_step
 from crmclean.rules.load import LoadedRules
 
 DEFAULT_MAX_MERGE_SHARE = 0.05
@@ -103,9 +104,10 @@ def link(
     batch_keys = key_frame(new_index)
     stacked = scoring.prepare(pl.concat([key_frame(old), batch_keys]), batch=batch_keys)
     side = pl.Series([True] * old.height + [False] * new_index.height)
+    with progress_step(progress, "linking the batch to the master", None, "records"):
+        linked = scoring.clusters(stacked, exclude=side)
     clusters = (
-        scoring.clusters(stacked, exclude=side)
-        .sort(RID)
+        linked.sort(RID)
         .with_columns(
             pl.concat(
                 [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
