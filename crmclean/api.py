@@ -22,21 +22,19 @@ import polars as pl
 
 from crmclean import pipeline, stream
 from crmclean.dedupe.decisions import DecisionsSource, load_decisions
-from crmclean.dedupe.engine import CLUSTER_ID
-from crmclean.dedupe.engine import Duplicates as DedupeFound
 from crmclean.dedupe.explain import Explanation, explain_pair
 from crmclean.dedupe.merge import Golden
-from crmclean.dedupe.report import pair_rows, review_rows, summary
+from crmclean.dedupe.report import pair_rows, review_rows
+from crmclean.dedupe.summary import DedupeSummary, summarize
 from crmclean.errors import UsageError
 from crmclean.io.read import ROW, ReadOptions, Table, read_table
 from crmclean.io.write import PRIVATE
-from crmclean.mask import mask_value
 from crmclean.profile import Profile, profile_table
 from crmclean.progress import NO_PROGRESS, Progress, step
 from crmclean.region import with_region
 from crmclean.report.baseline import Baseline, load_baseline
 from crmclean.report.formats import render
-from crmclean.report.model import ClusterView, Duplicates, Report, build_report, report_from_tally
+from crmclean.report.model import Report, build_report, report_from_tally
 from crmclean.rules import load as rules_load
 from crmclean.rules.gate import Gate, default_gate, with_flags
 from crmclean.rules.load import LoadedRules, RulesSource
@@ -222,12 +220,16 @@ class Deduplication:
     loaded: LoadedRules
     deduped: pipeline.Deduped
 
+    @cached_property
+    def summary(self) -> DedupeSummary:
+        """The counts and the largest clusters (``summary.duplicate_records``; ``summary["..."]``
+        reads it as the dict it once was)."""
+        return summarize(self.deduped.duplicates, self.table.frame.height)
+
     @property
-    def duplicates(self) -> Duplicates:
-        """Counts and the largest clusters (names masked), as the report's `duplicates` shows them."""
-        return duplicates_view(
-            self.deduped.duplicates, self.summary, self.deduped.prepared, show_values=False
-        )
+    def duplicates(self) -> DedupeSummary:
+        """The summary with a few masked names per large cluster, as the report's `duplicates` shows it."""
+        return _with_examples(self.summary, self.deduped, show_values=False)
 
     @cached_property
     def clusters(self) -> pl.DataFrame:
@@ -244,7 +246,7 @@ class Deduplication:
     @property
     def decisions(self) -> dict | None:
         """What the decisions did (counts, records not in the file, the threshold); None without."""
-        return _decisions_summary(self.deduped.duplicates)
+        return self.summary.decisions
 
     @cached_property
     def merged(self) -> Golden:
@@ -259,10 +261,6 @@ class Deduplication:
     def lineage(self) -> pl.DataFrame:
         """For every golden value: the source row it came from and why."""
         return self.merged.lineage
-
-    @cached_property
-    def summary(self) -> dict:
-        return summary(self.deduped.duplicates, self.table.frame.height)
 
 
 @dataclass
@@ -288,13 +286,14 @@ class Linkage:
         return review_rows(self.linked.duplicates, (self.existing, self.new))
 
     @cached_property
-    def summary(self) -> dict:
-        return summary(self.linked.duplicates, self.new.frame.height, self.linked.annotated)
+    def summary(self) -> DedupeSummary:
+        """Duplicates inside NEW, and the NEW rows by link status (``summary.link``)."""
+        return summarize(self.linked.duplicates, self.new.frame.height, self.linked.annotated)
 
     @property
-    def duplicates(self) -> Duplicates:
-        """Duplicates inside NEW, as the report's `duplicates` shows them."""
-        return duplicates_view(self.linked.duplicates, self.summary, None, show_values=False)
+    def duplicates(self) -> DedupeSummary:
+        """The summary, as the report's `duplicates` shows it (no names: NEW rows are not listed)."""
+        return self.summary
 
 
 @dataclass(kw_only=True)
@@ -328,21 +327,20 @@ class RunResult(Cleaning):
         rows = self.table.frame.join(kept, on=ROW, how="semi", maintain_order="left")
         return review_rows(self.ran.deduped.duplicates, (replace(self.table, frame=rows),))
 
+    @cached_property
+    def summary(self) -> DedupeSummary:
+        """The dedupe of the cleaned rows, in counts."""
+        found = self.ran.deduped.duplicates
+        return summarize(found, found.clusters.height)
+
     @property
     def decisions(self) -> dict | None:
         """What the decisions did (counts, records not in the file, the threshold); None without."""
-        return _decisions_summary(self.ran.deduped.duplicates)
+        return self.summary.decisions
 
     def _report_arguments(self) -> dict:
-        return {
-            **super()._report_arguments(),
-            "duplicates": duplicates_view(
-                self.ran.deduped.duplicates,
-                summary(self.ran.deduped.duplicates, self.ran.deduped.duplicates.clusters.height),
-                self.ran.deduped.prepared,
-                show_values=self.options.show_values,
-            ),
-        }
+        duplicates = _with_examples(self.summary, self.ran.deduped, show_values=self.options.show_values)
+        return {**super()._report_arguments(), "duplicates": duplicates}
 
     def outputs(self) -> dict[str, pl.DataFrame]:
         """The data outputs of ``crmclean run``, by name."""
@@ -357,68 +355,18 @@ class RunResult(Cleaning):
         }
 
 
-def _decisions_summary(found: DedupeFound) -> dict | None:
-    return None if found.labels is None else found.labels.summary()
-
-
 def _decisions(source: DecisionsSource | None) -> pl.DataFrame | None:
     return None if source is None else load_decisions(source)
 
 
-def duplicates_view(
-    found: DedupeFound, info: dict, prepared: pipeline.Prepared | None, *, show_values: bool
-) -> Duplicates:
-    """The dedupe result as reports show it: counts (``info``, from dedupe.report.summary), size
-    distribution, largest clusters with a few (masked) names of their records (none without
-    ``prepared``)."""
-    if prepared is None:
-        largest = [
-            ClusterView(int(e["cluster_id"]), e["size"], e["score"] or 0.0, e["matched_on"], [])
-            for e in info["largest"]
-        ]
-        return _duplicates(info, largest)
-    ctx = prepared.ctx
-    name_columns = [c for c in (ctx.first_of("first_name"), ctx.first_of("last_name")) if c]
-    rids = found.clusters.select(ROW, CLUSTER_ID)
-    largest = []
-    for entry in info["largest"]:
-        members = rids.filter(pl.col(CLUSTER_ID) == entry["cluster_id"]).get_column(ROW)
-        rows = prepared.frame.filter(pl.col(ROW).is_in(members.implode())).head(3)
-        examples = []
-        for record in rows.iter_rows(named=True):
-            parts = [(record[c], c) for c in name_columns if record[c]]
-            shown = [p if show_values else mask_value(p, ctx.roles.get(c)) for p, c in parts]
-            examples.append(" ".join(p for p in shown if p) or f"row {record[ROW]}")
-        largest.append(
-            ClusterView(
-                int(entry["cluster_id"]), entry["size"], entry["score"] or 0.0, entry["matched_on"], examples
-            )
-        )
-    return _duplicates(info, largest)
-
-
-def _duplicates(info: dict, largest: list[ClusterView]) -> Duplicates:
-    return Duplicates(
-        decisions=info.get("decisions"),
-        records=info["records"],
-        clusters=info["clusters_with_duplicates"],
-        duplicate_records=info["duplicate_records"],
-        pairs_compared=info["pairs_compared"],
-        largest=largest,
-        size_distribution=info["size_distribution"],
-        evidence=info["evidence"],
-        matched_by_size=info.get("matched_by_size", {}),
+def _with_examples(summary: DedupeSummary, deduped: pipeline.Deduped, *, show_values: bool) -> DedupeSummary:
+    """``summary`` with a few names (first and last name, masked unless ``show_values``) of the
+    records of its largest clusters."""
+    ctx = deduped.prepared.ctx
+    names = [c for c in (ctx.first_of("first_name"), ctx.first_of("last_name")) if c]
+    return summary.with_examples(
+        deduped.duplicates, deduped.prepared.frame, names, dict(ctx.roles), show_values=show_values
     )
-
-
-def dedupe_details(info: dict) -> dict:
-    """What only dedupe measures, beside the report's `duplicates` object."""
-    details: dict = {"skipped_blocks": info["skipped_blocks"], "largest_block": info["largest_block"]}
-    if "link" in info:
-        details["link"] = info["link"]
-    if "decisions" in info:
-        details["decisions"] = info["decisions"]
-    return details
 
 
 # --------------------------------------------------------------------------- the verbs

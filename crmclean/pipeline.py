@@ -15,7 +15,7 @@ import polars as pl
 from crmclean import changes as change_log
 from crmclean.context import Context
 from crmclean.dedupe.decisions import Labels, record_keys, resolve
-from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, Duplicates, find_duplicates
+from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, DedupeResult, find_duplicates
 from crmclean.dedupe.keys import match_keys
 from crmclean.dedupe.link import link_columns
 from crmclean.dedupe.merge import Golden, golden_records
@@ -170,7 +170,7 @@ def check_conservation(source: pl.DataFrame, cleaned: pl.DataFrame, rejected: pl
 @dataclass
 class Deduped:
     prepared: Prepared
-    duplicates: Duplicates
+    duplicates: DedupeResult
 
     def golden(self, loaded: LoadedRules) -> Golden:
         clusters = self.duplicates.clusters.select(ROW, CLUSTER_ID, CLUSTER_SIZE)
@@ -220,7 +220,7 @@ class Linked:
 
     new: Prepared
     existing: Prepared
-    duplicates: Duplicates  # over EXISTING rows then NEW rows, stacked (_rid)
+    duplicates: DedupeResult  # over EXISTING rows then NEW rows, stacked (_rid)
     annotated: pl.DataFrame  # every NEW row and column, plus the link columns
 
 

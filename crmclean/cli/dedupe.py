@@ -11,7 +11,7 @@ from crmclean.cli.output import terminal_console
 from crmclean.errors import ExitCode, UsageError
 from crmclean.io.read import ReadOptions
 from crmclean.io.write import check_distinct_outputs, write_table
-from crmclean.report.console import decisions_text
+from crmclean.report.console import dedupe_line
 from crmclean.report.json import render_dedupe_json
 
 
@@ -91,9 +91,7 @@ def dedupe_command(
         write_table(result.annotated, output, **kwargs)
     else:
         with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
-            result = api.dedupe(
-                file, rules, region=region, options=read, progress=watch, decisions=decisions
-            )
+            result = api.dedupe(file, rules, region=region, options=read, progress=watch, decisions=decisions)
         write_table(result.clusters, output, **kwargs)
         if golden:
             write_table(result.golden, golden, **kwargs)
@@ -105,31 +103,10 @@ def dedupe_command(
         write_table(result.review, review, **kwargs)
     name = result.table.name if isinstance(result, api.Deduplication) else result.new.name
     if fmt is options.HumanOrJson.json:
-        typer.echo(render_dedupe_json(result.duplicates, name, api.dedupe_details(result.summary)), nl=False)
+        typer.echo(render_dedupe_json(result.duplicates, name), nl=False)
     elif not quiet:
-        terminal_console(stderr=True).print(summary_line(result.summary, name), markup=False)
+        terminal_console(stderr=True).print(dedupe_line(result.summary, name), markup=False)
     return ExitCode.OK
-
-
-def summary_line(info: dict, name: str) -> str:
-    line = (
-        f"{name}: {info['records']:,} rows · {info['duplicate_records']:,} duplicates in "
-        f"{info['clusters_with_duplicates']:,} clusters · {info['pairs_compared']:,} pairs compared"
-    )
-    if info.get("link"):
-        link_info = info["link"]
-        line += (
-            f" · {link_info['existing']:,} existing customers, {link_info['review']:,} to review, "
-            f"{link_info['new']:,} new"
-        )
-    if info.get("evidence"):
-        line += f" · evidence: {info['evidence']}"
-    if info.get("decisions"):
-        line += f" · decisions: {decisions_text(info['decisions'])}"
-    if info["skipped_blocks"]:
-        skipped = ", ".join(f"{k} {v:,}" for k, v in info["skipped_blocks"].items())
-        line += f" · blocks over the size cap skipped: {skipped}"
-    return line
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,10 @@ PAIRS_PER_TICK = 50_000  # with a watcher, smaller slices: the bar moves (the si
 
 
 @dataclass
-class Duplicates:
+class DedupeResult:
+    """What :func:`find_duplicates` found: the records' keys, every scored pair and the clusters
+    (counted by :func:`crmclean.dedupe.summary.summarize`)."""
+
     keys: pl.DataFrame  # _rid, _row, match keys
     pairs: pl.DataFrame  # every scored pair: a, b (_rid), via, similarities, points, total, score, decision
     clusters: pl.DataFrame  # _rid, _row, cluster (smallest _rid), cluster_id, cluster_size, match_score
@@ -61,7 +64,7 @@ def find_duplicates(
     labels: Labels | None = None,
     *,
     progress: Progress = NO_PROGRESS,
-) -> Duplicates:
+) -> DedupeResult:
     """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
     files stacked; ``exclude`` marks records never compared with each other). ``labels``: a person's
     decisions on records of ``keys`` (:func:`crmclean.dedupe.decisions.resolve`); they outrank the
@@ -153,7 +156,7 @@ def find_duplicates(
     scored = scored.sort("a", "b")
     clusters = _describe(keys, clusters_of, scored)
     progress.finish()
-    return Duplicates(keys, scored, clusters, blocking, evidence, table, offset, labels, match, review)
+    return DedupeResult(keys, scored, clusters, blocking, evidence, table, offset, labels, match, review)
 
 
 #: Which step decided a pair (``decided_by``): its own score; the cluster it joined through others

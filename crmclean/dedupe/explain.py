@@ -8,7 +8,7 @@ import polars as pl
 
 from crmclean.dedupe.block import RID
 from crmclean.dedupe.compare import FIELDS, score_pairs
-from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, Duplicates
+from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, DedupeResult
 from crmclean.io.read import ROW
 from crmclean.rules.model import DedupeRules
 
@@ -57,7 +57,7 @@ class Explanation:
     review: float = 0.5
 
 
-def _rid(found: Duplicates, row: int) -> int:
+def _rid(found: DedupeResult, row: int) -> int:
     return int(found.keys.filter(pl.col(ROW) == row).get_column(RID)[0])
 
 
@@ -66,7 +66,7 @@ def _shown(record: dict, field: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
-def explain_pair(found: Duplicates, settings: DedupeRules, row_a: int, row_b: int) -> Explanation:
+def explain_pair(found: DedupeResult, settings: DedupeRules, row_a: int, row_b: int) -> Explanation:
     a, b = sorted((_rid(found, row_a), _rid(found, row_b)))
     scored = found.pairs.filter((pl.col("a") == a) & (pl.col("b") == b))
     via = scored.get_column("via")[0] if scored.height else None
@@ -128,7 +128,7 @@ _TF = {"email": "tf_email", "phone": "tf_phone", "first_name": "tf_name", "last_
        "street": "tf_street", "company": "tf_company", "tax_id": "tf_tax_id"}  # fmt: skip
 
 
-def _not_compared(found: Duplicates, settings: DedupeRules, a: int, b: int) -> str:
+def _not_compared(found: DedupeResult, settings: DedupeRules, a: int, b: int) -> str:
     """Why blocking never proposed the pair: a shared key whose block was over ``max_block``, or no
     shared key at all."""
     from crmclean.dedupe.block import BLOCKING, _key_values

@@ -10,14 +10,14 @@ from __future__ import annotations
 import polars as pl
 
 from crmclean.dedupe.block import RID
-from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, Duplicates
+from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, DedupeResult
 from crmclean.io.read import ROW
 
 EXISTING_ROW, EXISTING_ID, EXISTING_SCORE, STATUS = "existing_row", "existing_id", "existing_score", "status"
 
 
 def link_columns(
-    found: Duplicates, existing: pl.Series, ids: pl.DataFrame | None, review: float
+    found: DedupeResult, existing: pl.Series, ids: pl.DataFrame | None, review: float
 ) -> pl.DataFrame:
     """Per NEW record (``_row``): cluster_id (smallest NEW row of its cluster), cluster_size (NEW rows
     in it), match_score, status, existing_row / existing_id (the smallest EXISTING row of its cluster

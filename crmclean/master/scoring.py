@@ -25,7 +25,7 @@ import polars as pl
 from crmclean.dedupe.block import RID, candidate_pairs
 from crmclean.dedupe.cluster import cluster
 from crmclean.dedupe.compare import OFFSET, score, similarities
-from crmclean.dedupe.engine import MATCH_SCORE, Duplicates, with_rid
+from crmclean.dedupe.engine import MATCH_SCORE, DedupeResult, with_rid
 from crmclean.master.keys import key_frame
 from crmclean.master.store import COUNTS_SCHEMA
 from crmclean.rules.model import DedupeRules
@@ -131,7 +131,7 @@ class Scoring:
         return dict[str, float](self.settings.weights.items())
 
     @classmethod
-    def from_found(cls, found: Duplicates, settings: DedupeRules, counts: pl.DataFrame) -> Scoring:
+    def from_found(cls, found: DedupeResult, settings: DedupeRules, counts: pl.DataFrame) -> Scoring:
         return cls(settings, counts, found.table, found.offset, found.evidence)
 
     @classmethod

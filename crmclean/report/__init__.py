@@ -11,17 +11,18 @@ crmclean.rules.gate); ``render`` (formats.py) turns a Report into any of FORMATS
 
 from __future__ import annotations
 
+from crmclean.dedupe.summary import ClusterView, DedupeSummary
 from crmclean.report.baseline import Baseline, load_baseline, save_baseline
 from crmclean.report.formats import FORMATS, format_for_path, render
 from crmclean.report.gate import GateResult, evaluate_gate
-from crmclean.report.model import ClusterView, Duplicates, Report, build_report
+from crmclean.report.model import Report, build_report
 from crmclean.rules.gate import Gate, default_gate, with_flags
 
 __all__ = [
     "FORMATS",
     "Baseline",
     "ClusterView",
-    "Duplicates",
+    "DedupeSummary",
     "Gate",
     "GateResult",
     "Report",

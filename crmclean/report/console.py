@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from crmclean.dedupe.summary import DedupeSummary
 from crmclean.report.model import Report
 from crmclean.report.text import pct
 
@@ -108,8 +109,8 @@ def summary_panel(report: Report) -> Panel:
         lines.append(
             _line(
                 "duplicates",
-                f"{dup.duplicate_records:,} duplicate records found in {dup.clusters:,} clusters "
-                f"({pct(dup.share)} of {dup.records:,})",
+                f"{dup.duplicate_records:,} duplicate records found in "
+                f"{dup.clusters_with_duplicates:,} clusters ({pct(dup.share)} of {dup.records:,})",
             )
         )
         if dup.decisions is not None:
@@ -224,3 +225,24 @@ def decisions_text(info: dict) -> str:
     if info.get("threshold"):
         text += f"; {info['threshold']}"
     return text
+
+
+def dedupe_line(dup: DedupeSummary, name: str) -> str:
+    """`crmclean dedupe`'s one line on stderr: counts, link statuses, evidence, decisions, skipped blocks."""
+    line = (
+        f"{name}: {dup.records:,} rows · {dup.duplicate_records:,} duplicates in "
+        f"{dup.clusters_with_duplicates:,} clusters · {dup.pairs_compared:,} pairs compared"
+    )
+    if dup.link:
+        line += (
+            f" · {dup.link['existing']:,} existing customers, {dup.link['review']:,} to review, "
+            f"{dup.link['new']:,} new"
+        )
+    if dup.evidence:
+        line += f" · evidence: {dup.evidence}"
+    if dup.decisions:
+        line += f" · decisions: {decisions_text(dup.decisions)}"
+    if dup.skipped_blocks:
+        skipped = ", ".join(f"{k} {v:,}" for k, v in dup.skipped_blocks.items())
+        line += f" · blocks over the size cap skipped: {skipped}"
+    return line

@@ -242,7 +242,9 @@ def _cards(report: Report) -> str:
         ("quality", f"{pct(q.before)} → {pct(q.after)}", "cells ready"),
     ]
     if dup is not None:
-        cards.append(("duplicates", f"{dup.duplicate_records:,}", f"in {dup.clusters:,} clusters"))
+        cards.append(
+            ("duplicates", f"{dup.duplicate_records:,}", f"in {dup.clusters_with_duplicates:,} clusters")
+        )
     body = "".join(
         f"<div{' class=span' if '→' in value else ''}><dt>{_e(label)}</dt><dd>{_e(value)}"
         + (f" <small>{_e(note)}</small>" if note else "")
@@ -529,8 +531,8 @@ def _duplicates(report: Report) -> list[str]:
     out = [
         '<h2 id="duplicates">Duplicates</h2>',
         f"<p>{dup.duplicate_records:,} duplicate records ({_e(pct(dup.share))} of {dup.records:,}) in "
-        f"{dup.clusters:,} clusters; {dup.pairs_compared:,} candidate pairs compared; evidence: "
-        f"{_e(dup.evidence)}.</p>",
+        f"{dup.clusters_with_duplicates:,} clusters; {dup.pairs_compared:,} candidate pairs compared; "
+        f"evidence: {_e(dup.evidence)}.</p>",
     ]
     sizes = sorted(dup.size_distribution.items())
     if sizes:

@@ -11,12 +11,13 @@ meaning of one bumps the version.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmclean import __version__
-from crmclean.report.model import SCHEMA, Duplicates, Report
+from crmclean.dedupe.summary import DedupeSummary
+from crmclean.report.model import SCHEMA, Report
 
 Status = Literal["pass", "warn", "fail"]
 Severity = Literal["error", "warning", "fixed"]
@@ -304,11 +305,11 @@ def to_doc(report: Report) -> ReportDoc:
     )
 
 
-def duplicates_doc(dup: Duplicates) -> DuplicatesDoc:
+def duplicates_doc(dup: DedupeSummary) -> DuplicatesDoc:
     """The `duplicates` object, in report.json and in `crmclean dedupe --format json`."""
     return DuplicatesDoc(
         records=dup.records,
-        clusters=dup.clusters,
+        clusters=dup.clusters_with_duplicates,
         duplicate_records=dup.duplicate_records,
         share=round(dup.share, 6),
         pairs_compared=dup.pairs_compared,
@@ -322,16 +323,21 @@ def duplicates_doc(dup: Duplicates) -> DuplicatesDoc:
 DEDUPE_SCHEMA = "crmclean.dedupe/1"
 
 
-def render_dedupe_json(dup: Duplicates, source: str, details: dict) -> str:
+def render_dedupe_json(dup: DedupeSummary, source: str) -> str:
     """`crmclean dedupe --format json`: the report's `duplicates` object, plus what only dedupe
-    measures (``details``: skipped blocks, largest block, link statuses)."""
-    doc = {
+    measures (skipped blocks, largest block, link statuses, the decisions)."""
+    doc: dict[str, Any] = {
         "schema": DEDUPE_SCHEMA,
         "generator": f"crmclean {__version__}",
         "source": source,
         "duplicates": duplicates_doc(dup).model_dump(mode="json"),
-        **details,
+        "skipped_blocks": dup.skipped_blocks,
+        "largest_block": dup.largest_block,
     }
+    if dup.link is not None:
+        doc["link"] = dup.link
+    if dup.decisions is not None:
+        doc["decisions"] = dup.decisions
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -2,7 +2,8 @@
 
 Every renderer (console, json, junit, markdown, github, html) is a view of this object; none of them
 looks at the data again. The Report is built from the findings table, the change log and the two
-frames (as read, and after fill and normalize), plus the dedupe summary when there is one.
+frames (as read, and after fill and normalize), plus the dedupe summary when there is one
+(:class:`crmclean.dedupe.summary.DedupeSummary`, the one type every view of a dedupe reads).
 
 Personal values appear only in examples, masked unless ``show_values``.
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from crmclean import __version__
+from crmclean.dedupe.summary import DedupeSummary
 from crmclean.fill import rule_id as fill_rule_id
 from crmclean.mask import mask_finding_value
 from crmclean.report.gate import GateResult, evaluate_gate
@@ -51,37 +53,6 @@ QUALITY_DEFINITION = (
     "share of cells in columns with a role that are filled and have no error or warning finding; "
     "before: also needed no repair (no fixed finding)"
 )
-
-
-# --- filled by the dedupe stage -------------------------------------------------------------------
-
-
-@dataclass
-class ClusterView:
-    cluster_id: int
-    size: int
-    score: float
-    matched_on: list[str]
-    examples: list[str]  # already masked (unless --show-values)
-
-
-@dataclass
-class Duplicates:
-    records: int
-    clusters: int
-    duplicate_records: int  # records in clusters of size > 1, minus one per such cluster
-    pairs_compared: int
-    largest: list[ClusterView]
-    size_distribution: dict[int, int]  # size -> number of clusters
-    evidence: str = "built-in"  # "learned" (weights fitted to this file by EM) or "built-in (why)"
-    # size -> field -> clusters of that size in which the field gave evidence for a merge
-    matched_by_size: dict[int, dict[str, int]] = field(default_factory=dict)
-    decisions: dict[str, Any] | None = None  # what a person's decisions did (decisions.Labels.summary)
-
-    @property
-    def share(self) -> float:
-        """Duplicate records as a share of all records."""
-        return self.duplicate_records / self.records if self.records else 0.0
 
 
 # --- the report -----------------------------------------------------------------------------------
@@ -235,7 +206,7 @@ class Report:
     checks: list[CheckStats]
     quality: Quality
     cells_changed: int = 0  # distinct cells fill or normalize changed
-    duplicates: Duplicates | None = None
+    duplicates: DedupeSummary | None = None
     gate: GateResult = field(default_factory=lambda: GateResult("pass"))
     values_masked: bool = True
     dns: DnsCheck | None = None  # None: domains were not looked up (no --check-dns)
@@ -279,8 +250,8 @@ class Report:
             rows.append(
                 (
                     "duplicates found",
-                    f"{dup.duplicate_records:,} in {dup.clusters:,} clusters ({pct(dup.share)}; "
-                    f"{dup.evidence} evidence)",
+                    f"{dup.duplicate_records:,} in {dup.clusters_with_duplicates:,} clusters "
+                    f"({pct(dup.share)}; {dup.evidence} evidence)",
                 )
             )
         rows.append(("quality (cells ready)", f"{pct(self.quality.before)} → {pct(self.quality.after)}"))
@@ -299,7 +270,7 @@ def build_report(
     result: Validated | Cleaned,
     *,
     rules: Rules | None = None,
-    duplicates: Duplicates | None = None,
+    duplicates: DedupeSummary | None = None,
     show_values: bool = False,
     gate: Gate | None = None,
     baseline: Baseline | None = None,
@@ -341,7 +312,7 @@ def report_from_tally(
     ctx: Context,
     *,
     rules: Rules | None = None,
-    duplicates: Duplicates | None = None,
+    duplicates: DedupeSummary | None = None,
     show_values: bool = False,
     gate: Gate | None = None,
     baseline: Baseline | None = None,

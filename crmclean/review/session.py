@@ -19,7 +19,7 @@ import polars as pl
 
 from crmclean import api
 from crmclean.dedupe.decisions import DIFFERENT, SAME, append_decision, load_decisions, undo_last
-from crmclean.dedupe.engine import Duplicates
+from crmclean.dedupe.engine import DedupeResult
 from crmclean.dedupe.explain import Explanation, explain_pair
 from crmclean.errors import InputError
 from crmclean.io.read import ROW, ReadOptions
@@ -224,7 +224,7 @@ def _log_odds(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def _from_result(found: Duplicates) -> list[tuple[int, int]]:
+def _from_result(found: DedupeResult) -> list[tuple[int, int]]:
     """Review-band and cohesion-split pairs of the dedupe, most uncertain first."""
     rows = found.keys.select("_rid", ROW)
     pairs = (
@@ -237,7 +237,7 @@ def _from_result(found: Duplicates) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in pairs.select("row_a", "row_b").iter_rows()]
 
 
-def _from_pairs_file(path: str | Path, found: Duplicates) -> list[tuple[int, int]]:
+def _from_pairs_file(path: str | Path, found: DedupeResult) -> list[tuple[int, int]]:
     """The review-band and cohesion-split rows of a pairs file (all rows of a review file), most
     uncertain first by this run's evidence."""
     try:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from crmclean.dedupe.summary import ClusterView, DedupeSummary
 from crmclean.io.read import read_table
 from crmclean.mask import mask_value
 from crmclean.pipeline import Cleaned, Validated, check_table, clean
-from crmclean.report.model import ClusterView, Duplicates
 from crmclean.rules.load import LoadedRules, load_rules
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "customers.csv"
@@ -36,11 +36,12 @@ def cleaned(loaded: LoadedRules) -> Cleaned:
 
 
 @pytest.fixture
-def duplicates() -> Duplicates:
+def duplicates() -> DedupeSummary:
     """What the dedupe stage hands over: masked examples, sizes, a size distribution."""
-    return Duplicates(
+    return DedupeSummary(
         records=24,
         clusters=19,
+        clusters_with_duplicates=2,
         duplicate_records=5,
         pairs_compared=61,
         largest=[

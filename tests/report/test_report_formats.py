@@ -172,7 +172,7 @@ def test_human_report_width_and_colour(report):
         assert max(len(line) for line in text.splitlines()) <= width
         assert "\x1b[" not in text
     assert "\x1b[" in render_human(report, width=100, color=True)
-    assert "duplicates  5 duplicate records found in 19 clusters (20.8 % of 24)" in render_human(
+    assert "duplicates  5 duplicate records found in 2 clusters (20.8 % of 24)" in render_human(
         report, width=200
     )
     console = Console(width=120, record=True, no_color=True, file=io.StringIO())
