@@ -17,7 +17,7 @@ from crmclean.master import build as build_module
 from crmclean.master import show as show_module
 from crmclean.master.codes import DEFAULT_PREFIX
 from crmclean.master.match import Matcher, answer_lines, line_batches
-from crmclean.report.console import decisions_text
+from crmclean.report.text import decisions_text
 from crmclean.rules.load import load_rules
 
 master_app = typer.Typer(

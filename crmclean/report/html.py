@@ -18,7 +18,7 @@ from collections import defaultdict
 from html import escape
 
 from crmclean.report.model import ChangeCount, ColumnStats, Report
-from crmclean.report.text import pct
+from crmclean.report.text import decisions_text, pct
 from crmclean.rules.gate import RANK
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"  # nothing is fetched, nothing runs
@@ -532,6 +532,8 @@ def _duplicates(report: Report) -> list[str]:
         f"{dup.clusters:,} clusters; {dup.pairs_compared:,} candidate pairs compared; evidence: "
         f"{_e(dup.evidence)}.</p>",
     ]
+    if dup.decisions is not None:
+        out.append(f'<p id="decisions">Decisions: {_e(decisions_text(dup.decisions))}.</p>')
     sizes = sorted(dup.size_distribution.items())
     if sizes:
         top = max(n for _, n in sizes)
