@@ -279,7 +279,7 @@ class Linkage:
 
     @cached_property
     def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.linked.duplicates, self.loaded.rules.dedupe.review, self.existing.frame.height)
+        return pair_rows(self.linked.duplicates, self.linked.duplicates.review, self.existing.frame.height)
 
     @cached_property
     def review(self) -> pl.DataFrame:
@@ -289,6 +289,11 @@ class Linkage:
     def summary(self) -> DedupeSummary:
         """Duplicates inside NEW, and the NEW rows by link status (``summary.link``)."""
         return summarize(self.linked.duplicates, self.new.frame.height, self.linked.annotated)
+
+    @property
+    def decisions(self) -> dict | None:
+        """What the decisions did (counts, records not in the files, the threshold); None without."""
+        return self.summary.decisions
 
     @property
     def duplicates(self) -> DedupeSummary:
@@ -521,13 +526,20 @@ def dedupe(
 
 
 def link(
-    new: Source, existing: Source, rules: RulesSource = None, *, options: ReadOptions | None = None
+    new: Source,
+    existing: Source,
+    rules: RulesSource = None,
+    *,
+    options: ReadOptions | None = None,
+    decisions: DecisionsSource | None = None,
 ) -> Linkage:
     """Match every NEW record against EXISTING customers (a pre-import check); duplicates inside NEW
-    are found too. Two EXISTING records are never compared."""
+    are found too. Two EXISTING records are never compared. ``decisions`` as for :func:`dedupe`;
+    EXISTING records are named ``existing:<key>`` (see :mod:`crmclean.dedupe.link`)."""
     new_table, old_table = read(new, options), read(existing, options)
     loaded = load_rules(rules)
-    return Linkage(new_table, old_table, loaded, pipeline.link(new_table, old_table, loaded))
+    linked = pipeline.link(new_table, old_table, loaded, _decisions(decisions))
+    return Linkage(new_table, old_table, loaded, linked)
 
 
 def find_record(table: Table, ident: str) -> int:

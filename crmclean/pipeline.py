@@ -14,10 +14,10 @@ import polars as pl
 
 from crmclean import changes as change_log
 from crmclean.context import Context
-from crmclean.dedupe.decisions import Labels, record_keys, resolve
+from crmclean.dedupe.decisions import Labels, record_keys, resolve, resolve_keys
 from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, DedupeResult, find_duplicates
 from crmclean.dedupe.keys import match_keys
-from crmclean.dedupe.link import link_columns
+from crmclean.dedupe.link import link_columns, link_keys
 from crmclean.dedupe.merge import Golden, golden_records
 from crmclean.errors import CrmcleanError, ExitCode
 from crmclean.fill import apply_fill
@@ -224,17 +224,26 @@ class Linked:
     annotated: pl.DataFrame  # every NEW row and column, plus the link columns
 
 
-def link(new: Table, existing: Table, loaded: LoadedRules) -> Linked:
+def link(new: Table, existing: Table, loaded: LoadedRules, decisions: pl.DataFrame | None = None) -> Linked:
     """Cluster NEW and EXISTING together, never comparing two EXISTING records, and give every NEW
     row its EXISTING match (``existing_row``, ``existing_id``) or ``status`` new; duplicates inside
-    NEW share a ``cluster_id`` (the smallest NEW row of the cluster)."""
+    NEW share a ``cluster_id`` (the smallest NEW row of the cluster). ``decisions`` outrank the
+    scores (records named as :func:`crmclean.dedupe.link.link_keys` says)."""
     old, fresh = prepare(existing, loaded), prepare(new, loaded)
-    keys = pl.concat([match_keys(old.frame, old.ctx), match_keys(fresh.frame, fresh.ctx)])
+    old_keys, new_keys = match_keys(old.frame, old.ctx), match_keys(fresh.frame, fresh.ctx)
+    keys = pl.concat([old_keys, new_keys])
     side = pl.Series([True] * old.frame.height + [False] * fresh.frame.height)
-    found = find_duplicates(keys, loaded.rules.dedupe, exclude=side)
+    labels: Labels | None = None
+    if decisions is not None:
+        by_key = link_keys(
+            (old_keys.get_column(ROW), keys_of_records(old)),
+            (new_keys.get_column(ROW), keys_of_records(fresh)),
+        )
+        labels = resolve_keys(decisions, by_key)
+    found = find_duplicates(keys, loaded.rules.dedupe, exclude=side, labels=labels)
     id_column = old.ctx.first_of("customer_id")
     ids = None if id_column is None else existing.frame.select(ROW, id=pl.col(id_column).cast(pl.String))
-    annotated = link_columns(found, side, ids, loaded.rules.dedupe.review)
+    annotated = link_columns(found, side, ids, found.review)
     return Linked(fresh, old, found, new.frame.join(annotated, on=ROW, how="left", maintain_order="left"))
 
 

@@ -85,9 +85,8 @@ def dedupe_command(
     kwargs = write.kwargs([file] if against is None else [file, against])
     result: api.Deduplication | api.Linkage
     if against is not None:
-        if decisions is not None:
-            raise UsageError("--decisions does not apply with --against (yet): decide inside one file")
-        result = api.link(file, against, api.load_rules(rules, region=region), options=read)
+        loaded = api.load_rules(rules, region=region)
+        result = api.link(file, against, loaded, options=read, decisions=decisions)
         write_table(result.annotated, output, **kwargs)
     else:
         with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:

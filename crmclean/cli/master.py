@@ -17,6 +17,7 @@ from crmclean.master import build as build_module
 from crmclean.master import show as show_module
 from crmclean.master.codes import DEFAULT_PREFIX
 from crmclean.master.match import Matcher, answer_lines, line_batches
+from crmclean.report.text import decisions_text
 from crmclean.rules.load import load_rules
 
 master_app = typer.Typer(
@@ -26,6 +27,14 @@ master_app = typer.Typer(
 )
 
 Dir = typer.Argument(..., help="The master's folder.")
+Decisions = typer.Option(
+    None,
+    "--decisions",
+    help="A decisions file (left,right,decision,decided_at; records named by customer id, record key "
+    "or row:N): `same` joins two records, `different` keeps them apart whatever the scores, and splits "
+    "a code that holds both (the other side gets a new code, a `split` event). The match threshold "
+    "is not fitted here.",
+)
 Fmt = typer.Option(
     options.HumanOrJson.human, "--format", "-f", help="Summary on stderr (human) or JSON on stdout."
 )
@@ -48,6 +57,7 @@ def build_command(
         [], "--source-name", "-s", help="Source name of each file, in order (default: the file names)."
     ),
     code_prefix: str = typer.Option(DEFAULT_PREFIX, "--code-prefix", help="Prefix of customer codes."),
+    decisions: str | None = Decisions,
     fmt: options.HumanOrJson = Fmt,
     quiet: bool = options.Quiet,
     *,
@@ -56,10 +66,21 @@ def build_command(
     """Build a new master in DIR from one or more exports: records, golden records, lineage, events."""
     with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
         built = build_module.build(
-            directory, files, load_rules(rules), source_name or None, code_prefix, read, progress=watch
+            directory,
+            files,
+            load_rules(rules),
+            source_name or None,
+            code_prefix,
+            read,
+            progress=watch,
+            decisions=decisions,
         )
-    info = {"master": directory, "records": built.records, "customers": built.customers}
-    _say(fmt, quiet, info, f"{directory}: {built.records:,} records -> {built.customers:,} customers")
+    info: dict = {"master": directory, "records": built.records, "customers": built.customers}
+    line = f"{directory}: {built.records:,} records -> {built.customers:,} customers"
+    if built.decisions is not None:
+        info["decisions"] = built.decisions.summary()
+        line += f" · decisions: {master_decisions_text(info['decisions'])}"
+    _say(fmt, quiet, info, line)
     return ExitCode.OK
 
 
@@ -78,6 +99,7 @@ def add_command(
         max=1.0,
         help="Stop (exit 1, nothing written) when the batch would merge more than this share of codes.",
     ),
+    decisions: str | None = Decisions,
     fmt: options.HumanOrJson = Fmt,
     quiet: bool = options.Quiet,
     *,
@@ -85,16 +107,32 @@ def add_command(
 ) -> int:
     """Add a batch: each record attaches to a code, gets a new one, or merges two (an event, never silent)."""
     with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
-        result = add_module.add(directory, file, source_name, read, max_merge_share, progress=watch)
+        result = add_module.add(
+            directory, file, source_name, read, max_merge_share, progress=watch, decisions=decisions
+        )
     info = {"master": directory, "input": file, **result.summary()}
     line = (
         f"{file}: {result.records:,} records, {result.known:,} already in the master · "
         f"{result.attached:,} attached, {result.created:,} new customers, {result.merged:,} codes merged"
     )
+    if result.decisions is not None:
+        line += f" · decisions: {master_decisions_text(result.decisions.summary())}"
     if not result.written:
         line += " · nothing changed"
     _say(fmt, quiet, info, line)
     return ExitCode.OK
+
+
+def master_decisions_text(info: dict) -> str:
+    """What a person's decisions did to the master, in one line."""
+    text = decisions_text(info).replace("not in this file", "not in the master")
+    if info["split_codes"]:
+        text += f"; {info['split_codes']:,} codes split"
+    if info["merged_codes"]:
+        text += f"; {info['merged_codes']:,} codes merged"
+    if info["refused"]:
+        text += f"; {info['refused']:,} same between codes not applied (a different holds)"
+    return text
 
 
 @master_app.command("match")

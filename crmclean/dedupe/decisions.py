@@ -294,6 +294,12 @@ def resolve(decisions: pl.DataFrame, rows: pl.Series, keys: pl.DataFrame) -> Lab
         if int(row) in rid_of_row:
             by_key[key] = rid_of_row[int(row)]
             by_key[f"{ROW_PREFIX}{int(row)}"] = rid_of_row[int(row)]
+    return resolve_keys(decisions, by_key)
+
+
+def resolve_keys(decisions: pl.DataFrame, by_key: dict[str, int]) -> Labels:
+    """Decisions on records named by ``by_key`` (record key -> the record's number; several keys
+    may name one record); a decision naming a key not in it is counted as not in the file."""
     labels = Labels(loaded=decisions.height)
     chosen: dict[tuple[int, int], tuple[str, str]] = {}
     for left, right, decision, decided_at in decisions.select(COLUMNS).iter_rows():

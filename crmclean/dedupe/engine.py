@@ -64,11 +64,13 @@ def find_duplicates(
     labels: Labels | None = None,
     *,
     progress: Progress = NO_PROGRESS,
+    fit: bool = True,
 ) -> DedupeResult:
     """Cluster the records of ``keys`` (from :func:`crmclean.dedupe.keys.match_keys`, any number of
     files stacked; ``exclude`` marks records never compared with each other). ``labels``: a person's
     decisions on records of ``keys`` (:func:`crmclean.dedupe.decisions.resolve`); they outrank the
-    scores, and fit the match threshold when there are enough of them. ``progress`` is told the
+    scores, and fit the match threshold when there are enough of them (unless ``fit`` is false: the
+    master keeps the rules' threshold, which every later batch scores with). ``progress`` is told the
     candidate pairs scored of the pairs planned."""
     progress.start("blocking candidate pairs", None, "records")
     keys = with_frequencies(with_rid(keys))
@@ -116,9 +118,10 @@ def find_duplicates(
         by_kind = {
             k: told.filter(pl.col("label") == k).get_column("odds").to_list() for k in (SAME, DIFFERENT)
         }
-        labels.fit = fit_threshold(by_kind[SAME], by_kind[DIFFERENT], settings.match)
-        match = labels.fit.match
-        review = min(review, match)
+        if fit:
+            labels.fit = fit_threshold(by_kind[SAME], by_kind[DIFFERENT], settings.match)
+            match = labels.fit.match
+            review = min(review, match)
     clusters_of, scored = cluster(
         keys.height,
         scored,

@@ -3,6 +3,12 @@
 Both files are clustered together (EXISTING records are never compared with each other: that file is
 the reference, not the subject). A NEW row whose cluster holds an EXISTING record is that customer;
 the rest are new customers, possibly duplicated inside NEW.
+
+A person's decisions (``--decisions``) name NEW records as in ``dedupe`` (the customer id when
+unique in NEW, else ``row:N``) and EXISTING records by ``existing:`` and the same key
+(``existing:C042``, ``existing:row:7``); an EXISTING customer id that no NEW record has names its
+record without the prefix too. ``same`` makes a NEW row that EXISTING customer (or joins two NEW
+rows), ``different`` keeps them apart whatever the scores.
 """
 
 from __future__ import annotations
@@ -10,10 +16,34 @@ from __future__ import annotations
 import polars as pl
 
 from crmclean.dedupe.block import RID
+from crmclean.dedupe.decisions import ROW_PREFIX
 from crmclean.dedupe.engine import CLUSTER_ID, CLUSTER_SIZE, MATCH_SCORE, DedupeResult
 from crmclean.io.read import ROW
 
 EXISTING_ROW, EXISTING_ID, EXISTING_SCORE, STATUS = "existing_row", "existing_id", "existing_score", "status"
+EXISTING_PREFIX = "existing:"
+
+
+def link_keys(
+    existing: tuple[pl.Series, pl.DataFrame], new: tuple[pl.Series, pl.DataFrame]
+) -> dict[str, int]:
+    """Record name -> stacked ``_rid`` (EXISTING first). Each side: the source row of each of its
+    records (by position) and ``_row``, ``key`` of every row of its file
+    (:func:`crmclean.pipeline.keys_of_records`)."""
+    by_key: dict[str, int] = {}
+    offset = 0
+    for prefix, (rows, keys) in ((EXISTING_PREFIX, existing), ("", new)):
+        rid_of_row = {int(r): offset + i for i, r in enumerate(rows.to_list())}
+        for row, key in keys.select(ROW, "key").iter_rows():
+            rid = rid_of_row.get(int(row))
+            if rid is None:
+                continue
+            by_key[prefix + key] = rid
+            by_key[f"{prefix}{ROW_PREFIX}{int(row)}"] = rid
+            if prefix and not key.startswith(ROW_PREFIX):
+                by_key.setdefault(key, rid)  # an EXISTING id; a NEW record's same key wins below
+        offset += rows.len()
+    return by_key
 
 
 def link_columns(

@@ -14,12 +14,13 @@ A batch that would retire more than ``max_merge_share`` of the live codes stops 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 
 from crmclean.dedupe.block import RID
+from crmclean.dedupe.decisions import DecisionsSource, Labels
 from crmclean.dedupe.engine import MATCH_SCORE
 from crmclean.io.read import ROW, ReadOptions
 from crmclean.master import golden as G
@@ -38,6 +39,8 @@ from crmclean.master.batch import (
 )
 from crmclean.master.build import _batch_info, count, order_index
 from crmclean.master.codes import Allocator, code_number
+from crmclean.master.decisions import Applied, Reshaped, reshape, resolve
+from crmclean.master.decisions import load as load_decisions
 from crmclean.master.keys import candidates, key_frame
 from crmclean.master.linkage import decide, problems
 from crmclean.master.scoring import Scoring, frequencies, merge_counts
@@ -61,6 +64,7 @@ class Added:
     merges: list[tuple[str, str]] = field(default_factory=list)  # (survivor, retired)
     written: bool = False
     master: store.Master | None = None
+    decisions: Applied | None = None  # a person's decisions and what they did
 
     def summary(self) -> dict:
         return {
@@ -71,7 +75,7 @@ class Added:
             "merged_codes": self.merged,
             "compared_with": self.compared_with,
             "written": self.written,
-        }
+        } | ({} if self.decisions is None else {"decisions": self.decisions.summary()})
 
 
 def link(
@@ -80,16 +84,18 @@ def link(
     timestamp: str,
     max_merge_share: float,
     progress: Progress = NO_PROGRESS,
+    applied: Applied | None = None,
 ) -> Added:
-    """The master after ``batch`` (in memory), or a :class:`store.MasterGateError`."""
+    """The master after ``batch`` (in memory), or a :class:`store.MasterGateError`. ``applied``: a
+    person's decisions (:mod:`crmclean.master.decisions`): first the master is made to agree with
+    those on two of its records (codes split or merged), then the batch is linked with the others
+    as must-links and cannot-links."""
     loaded = store.stored_rules(master.state)
     settings = loaded.rules.dedupe
     prefix = master.prefix
     keys = number_copies(content_hashes(batch.records))
     fresh = ~keys.is_in(master.index.get_column(RECORD_KEY).implode())
-    result = Added(batch.height, int((~fresh).sum()))
-    if not fresh.any():
-        return result
+    result = Added(batch.height, int((~fresh).sum()), decisions=applied)
     start = int(master.state["next_seq"])
     number = len(master.state["batches"])
     new_index = (
@@ -97,26 +103,61 @@ def link(
         .filter(fresh)
         .with_columns(pl.int_range(start, start + int(fresh.sum()), dtype=pl.Int64).alias(SEQ))
     )
-    near = candidates(master.index, new_index, settings)
-    old = master.index.filter(pl.col(SEQ).is_in(near.implode())).sort(SEQ)
-    result.compared_with = old.height
+    allocator = Allocator(prefix, master.state["codes"]["next"])
     scoring = Scoring.of_master(master, settings)
+    labels = Labels()
+    reshaped = None
+    if applied is not None:
+        labels = resolve(
+            applied,
+            pl.concat([master.index, new_index], how="diagonal_relaxed"),
+            _rows(batch, keys, master, new_index),
+        )
+        reshaped = reshape(master, labels, scoring, allocator, applied, timestamp)
+        if reshaped.changed:
+            state = dict(master.state)
+            state["retired"] = {
+                c: reshaped.retired.get(s, s) for c, s in master.state["retired"].items()
+            } | reshaped.retired
+            master = replace(master, state=state, index=reshaped.index, records=reshaped.records)
+        else:
+            reshaped = None
+    if not fresh.any():
+        if reshaped is None:
+            return result
+        nothing_new = new_index.with_columns(pl.lit(None, dtype=pl.String).alias(CODE))
+        result.master = _apply(
+            master, batch, nothing_new, {}, reshaped.events, allocator, timestamp, loaded, reshaped
+        )
+        result.master.counts = scoring.counts
+        count(result.master)
+        return result
+    # master records a decision ties to a new record are linked with the batch, candidates or not
+    decided = {a for a, b in [*labels.same, *labels.different] if a < start <= b}
+    near = candidates(master.index, new_index, settings)
+    wanted = pl.concat([near, pl.Series(SEQ, sorted(decided), dtype=pl.Int64)]).unique()
+    old = master.index.filter(pl.col(SEQ).is_in(wanted.implode())).sort(SEQ)
+    result.compared_with = old.height
     batch_keys = key_frame(new_index)
     stacked = scoring.prepare(pl.concat([key_frame(old), batch_keys]), batch=batch_keys)
     side = pl.Series([True] * old.height + [False] * new_index.height)
+    at = {int(q): i for i, q in enumerate(old.get_column(SEQ).to_list())}
+    at |= {start + i: old.height + i for i in range(new_index.height)}
+
+    def positions(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return sorted((min(at[a], at[b]), max(at[a], at[b])) for a, b in pairs if a in at and b in at)
+
     with progress_step(progress, "linking the batch to the master", None, "records"):
-        linked = scoring.clusters(stacked, exclude=side)
-    clusters = (
-        linked.sort(RID)
-        .with_columns(
-            pl.concat(
-                [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
-            ).alias(CODE)
+        linked = scoring.clusters(
+            stacked, exclude=side, same=positions(labels.same), different=positions(labels.different)
         )
+    clusters = linked.sort(RID).with_columns(
+        pl.concat(
+            [old.get_column(CODE), pl.repeat(None, new_index.height, dtype=pl.String, eager=True)]
+        ).alias(CODE)
     )
     found_problems, lonely = problems(clusters, old.height)
-    decision = decide(found_problems, master.index, new_index, scoring, prefix)
-    allocator = Allocator(prefix, master.state["codes"]["next"])
+    decision = decide(found_problems, master.index, new_index, scoring, prefix, labels.same, labels.different)
     rows = new_index.select(RECORD_KEY, SOURCE).rows()
     match_score = dict(
         zip(range(new_index.height), clusters.get_column(MATCH_SCORE).to_list()[old.height :], strict=True)
@@ -178,13 +219,34 @@ def link(
         for c, (s, key, score) in sorted(merges.items(), key=lambda m: code_number(prefix, m[0]))
     ]
     new_index = new_index.with_columns(pl.Series(CODE, assigned_list, dtype=pl.String))
+    earlier = [] if reshaped is None else reshaped.events
     result.master = _apply(
-        master, batch, new_index, merges, merge_events + events, allocator, timestamp, loaded
+        master,
+        batch,
+        new_index,
+        merges,
+        earlier + merge_events + events,
+        allocator,
+        timestamp,
+        loaded,
+        reshaped,
     )
     # the counts are sums over records: the batch's are added to the master's
     result.master.counts = merge_counts(scoring.counts, frequencies(batch_keys))
     count(result.master)
     return result
+
+
+def _rows(batch: Batch, keys: pl.Series, master: store.Master, new_index: pl.DataFrame) -> pl.DataFrame:
+    """``_row``, ``seq`` of every row of the batch: a new record's seq, or the master record's with
+    the same record key (a row already in the master)."""
+    seqs = pl.concat([master.index.select(RECORD_KEY, SEQ), new_index.select(RECORD_KEY, SEQ)])
+    return (
+        batch.index.select(ROW)
+        .with_columns(keys.alias(RECORD_KEY))
+        .join(seqs, on=RECORD_KEY, how="inner")
+        .select(ROW, SEQ)
+    )
 
 
 def _source_of(key: str, rows: list[tuple[str, str]]) -> str | None:
@@ -200,6 +262,7 @@ def _apply(
     allocator: Allocator,
     timestamp: str,
     loaded: LoadedRules,
+    reshaped: Reshaped | None = None,
 ) -> store.Master:
     retired = {c: s for c, (s, _k, _x) in merges.items()}
     recode = pl.col(CODE).replace(retired) if retired else pl.col(CODE)
@@ -214,7 +277,11 @@ def _apply(
     head = [RECORD_KEY, CODE, SOURCE, ROW]
     records = records.select(*head, *[c for c in records.columns if c not in head])
     touched = set(new_index.get_column(CODE).unique().to_list()) | set(retired.values())
-    golden, lineage = G.replace_codes(master.golden, master.lineage, index, touched, set(retired), loaded)
+    gone = set(retired)
+    if reshaped is not None:  # codes the decisions split or merged before the batch was linked
+        touched = (touched | {retired.get(c, c) for c in reshaped.touched}) - gone
+        gone |= set(reshaped.retired)
+    golden, lineage = G.replace_codes(master.golden, master.lineage, index, touched, gone, loaded)
     state = dict(master.state)
     state["codes"] = {**state["codes"], "next": allocator.next}
     state["next_seq"] = int(master.state["next_seq"]) + new_index.height
@@ -237,15 +304,25 @@ def add(
     options: ReadOptions | None = None,
     max_merge_share: float = DEFAULT_MAX_MERGE_SHARE,
     progress: Progress = NO_PROGRESS,
+    decisions: DecisionsSource | None = None,
 ) -> Added:
-    """Add ``file`` to the master at ``root``: written as a new version unless nothing is new."""
+    """Add ``file`` to the master at ``root``: written as a new version unless nothing changes.
+    ``decisions``: a decisions file (or frame) whose ``same`` and ``different`` outrank every score
+    (:mod:`crmclean.master.decisions`)."""
     root = Path(root)
+    applied = None if decisions is None else load_decisions(decisions)
     with store.locked(root):
         master = store.load(root)
         loaded = store.stored_rules(master.state)
         batch = read_batch(file, source or default_source(file), loaded, options, progress)
-        result = link(master, batch, store.now_utc(), max_merge_share, progress)
+        timestamp = store.now_utc()
+        result = link(master, batch, timestamp, max_merge_share, progress, applied)
         if result.master is not None:
+            if applied is not None:
+                result.master.state["decisions"] = [
+                    *result.master.state.get("decisions", []),
+                    applied.state(timestamp),
+                ]
             store.write(root, result.master)
             result.written = True
     return result

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from crmclean.dedupe.decisions import DecisionsSource
 from crmclean.dedupe.engine import MATCH_SCORE, find_duplicates
 from crmclean.errors import UsageError
 from crmclean.io.read import ROW, ReadOptions
@@ -30,6 +31,8 @@ from crmclean.master.batch import (
     read_batch,
 )
 from crmclean.master.codes import Allocator, check_prefix
+from crmclean.master.decisions import Applied, resolve
+from crmclean.master.decisions import load as load_decisions
 from crmclean.master.keys import key_frame
 from crmclean.master.scoring import Scoring, frequencies
 from crmclean.progress import NO_PROGRESS, Progress
@@ -42,6 +45,7 @@ class Built:
     records: int
     customers: int
     path: Path | None = None
+    decisions: Applied | None = None
 
 
 def assemble(
@@ -50,8 +54,10 @@ def assemble(
     prefix: str,
     timestamp: str,
     progress: Progress = NO_PROGRESS,
+    applied: Applied | None = None,
 ) -> store.Master:
-    """The master of ``batches`` (in memory; :func:`build` writes it)."""
+    """The master of ``batches`` (in memory; :func:`build` writes it); ``applied``: a person's
+    decisions (:mod:`crmclean.master.decisions`), must-links and cannot-links of the clustering."""
     state = store.new_state(loaded, check_prefix(prefix))
     hashes = pl.concat([content_hashes(b.records) for b in batches])
     keys = number_copies(hashes)  # the hash covers the source name: copies are numbered per source
@@ -62,7 +68,14 @@ def assemble(
     n = index.height
     index = index.with_columns(pl.int_range(n, dtype=pl.Int64).alias(SEQ), keys.alias(RECORD_KEY))
     match_keys = key_frame(index)
-    found = find_duplicates(match_keys, loaded.rules.dedupe, progress=progress)
+    decided = None
+    if applied is not None:
+        # `row:N` names a row of the file only when there is one file
+        rows = index.select(ROW, SEQ) if len(batches) == 1 else None
+        decided = resolve(applied, index, rows)
+        state["decisions"] = [applied.state(timestamp)]
+    # the threshold is not fitted to the decisions: every later batch scores with the rules'
+    found = find_duplicates(match_keys, loaded.rules.dedupe, labels=decided, progress=progress, fit=False)
     scoring = Scoring.from_found(found, loaded.rules.dedupe, frequencies(match_keys))
     state["evidence"] = scoring.to_state()
     clusters = found.clusters.sort("_rid")
@@ -141,9 +154,11 @@ def build(
     prefix: str = "CUST-",
     options: ReadOptions | None = None,
     progress: Progress = NO_PROGRESS,
+    decisions: DecisionsSource | None = None,
 ) -> Built:
     """Build a new master at ``root`` from ``files`` (``sources``: one name per file, default the file
-    names). ``progress`` (crmclean.progress) is told each step."""
+    names). ``progress`` (crmclean.progress) is told each step. ``decisions``: a decisions file (or
+    frame) whose ``same`` and ``different`` outrank every score (:mod:`crmclean.master.decisions`)."""
     from crmclean.master.batch import default_source
 
     root = Path(root)
@@ -157,8 +172,9 @@ def build(
             f"{root} already holds a master", hint="use `crmclean master add`, or build into a new folder"
         )
     check_prefix(prefix)
+    applied = None if decisions is None else load_decisions(decisions)
     batches = [read_batch(f, name, loaded, options, progress) for f, name in zip(files, names, strict=True)]
-    master = assemble(batches, loaded, prefix, store.now_utc(), progress)
+    master = assemble(batches, loaded, prefix, store.now_utc(), progress, applied)
     with store.locked(root):
         path = store.write(root, master)
-    return Built(master, master.index.height, master.golden.height, path)
+    return Built(master, master.index.height, master.golden.height, path, applied)

@@ -16,6 +16,7 @@ none, its new records are a new customer.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -23,7 +24,7 @@ import polars as pl
 
 from crmclean.dedupe.block import RID
 from crmclean.dedupe.cluster import LOG_ODDS_RANGE, MAX_COMPONENT, UNSCORED
-from crmclean.master.batch import CODE
+from crmclean.master.batch import CODE, SEQ
 from crmclean.master.codes import code_number
 from crmclean.master.keys import key_frame
 from crmclean.master.scoring import Scoring
@@ -90,10 +91,14 @@ def decide(
     new_index: pl.DataFrame,
     scoring: Scoring,
     prefix: str,
+    same: Sequence[tuple[int, int]] = (),
+    different: Sequence[tuple[int, int]] = (),
 ) -> Decision:
     """Average linkage over code groups and new records, for every problem at once, on the pairs'
     log-odds as :func:`crmclean.dedupe.cluster.cluster` does (so a batch joins a customer as a
-    one-shot run would join the records)."""
+    one-shot run would join the records). ``same`` and ``different``: a person's decisions (seq
+    pairs, a < b): the groups of a ``same`` start as one (unless a ``different`` runs between them),
+    groups between which a ``different`` runs never merge."""
     match = scoring.settings.match
     at_least = (
         math.log2(match / (1 - match))
@@ -106,6 +111,13 @@ def decide(
     for position, code in enumerate(members.get_column(CODE).to_list()):
         by_code.setdefault(code, []).append(position)
     n_members = members.height
+    # a record's number among the ids below, by seq: code members first, then the batch's records
+    id_of = {int(q): i for i, q in enumerate(members.get_column(SEQ).to_list())}
+    id_of |= {int(q): n_members + i for i, q in enumerate(new_index.get_column(SEQ).to_list())}
+    must = [(id_of[a], id_of[b]) for a, b in same if a in id_of and b in id_of]
+    apart = frozenset(
+        (min(id_of[a], id_of[b]), max(id_of[a], id_of[b])) for a, b in different if a in id_of and b in id_of
+    )
     batch_keys = key_frame(new_index)
     keys = scoring.prepare(pl.concat([key_frame(members), batch_keys]), batch=batch_keys)
     plans = []
@@ -136,13 +148,16 @@ def decide(
             odds[(a, b)] = float(o)
     decision = Decision([], {}, {})
     for p, codes, groups, small in plans:
-        if not small:  # too big to score in full: every code and record of it stays apart but the oldest
-            decision.groups.append(Group(codes[:1], p.new))
-            decision.groups.extend(Group([c], []) for c in codes[1:])
-            continue
         ids = [[i if kind == "c" else n_members + i for kind, i in g] for g in groups]
+        if not small:  # too big to score in full: every code and record of it stays apart but the oldest
+            first = set(ids[0])
+            told = {n for n in p.new if any(_crosses(first, [n_members + n], apart))}
+            decision.groups.append(Group(codes[:1], [n for n in p.new if n not in told]))
+            decision.groups.extend(Group([c], []) for c in codes[1:])
+            decision.groups.extend(Group([], [n]) for n in sorted(told))
+            continue
         tags: list[tuple[list[str], list[int]]] = [([c], []) for c in codes] + [([], [n]) for n in p.new]
-        merged = _average_linkage(ids, odds, at_least, UNSCORED)
+        merged = _average_linkage(ids, odds, at_least, UNSCORED, must, apart)
         for parts, at in merged:
             group_codes = sorted({c for k in parts for c in tags[k][0]}, key=lambda c: code_number(prefix, c))
             group_new = sorted(n for k in parts for n in tags[k][1])
@@ -160,19 +175,45 @@ def decide(
     return decision
 
 
+def _crosses(g: set[int] | list[int], h: list[int], apart: frozenset[tuple[int, int]]) -> list[bool]:
+    return [(min(x, y), max(x, y)) in apart for x in g for y in h]
+
+
 def _average_linkage(
-    ids: list[list[int]], score: dict[tuple[int, int], float], threshold: float, missing: float = 0.0
+    ids: list[list[int]],
+    score: dict[tuple[int, int], float],
+    threshold: float,
+    missing: float = 0.0,
+    must: Sequence[tuple[int, int]] = (),
+    apart: frozenset[tuple[int, int]] = frozenset(),
 ) -> list[tuple[list[int], dict[int, float]]]:
     """Groups of ``ids`` (indices into it), merged best average first while the average cross score
     is at least ``threshold``; per result, the average at which each group after its first joined
-    (by index into ``ids``: code groups come first, so that says when a code merged)."""
+    (by index into ``ids``: code groups come first, so that says when a code merged). A person's
+    decisions (pairs of ids' members): the groups of a ``must`` pair are merged first, two groups
+    between which an ``apart`` pair runs never."""
     groups: list[tuple[list[int], list[int], dict[int, float]]] = [
         ([k], list(g), {}) for k, g in enumerate(ids)
     ]
 
     def link(g: list[int], h: list[int]) -> float:
+        if apart and any(_crosses(g, h, apart)):
+            return -math.inf
         total = sum(score.get((min(x, y), max(x, y)), missing) for x in g for y in h)
         return total / (len(g) * len(h))
+
+    for x, y in must:
+        gx = next((k for k, g in enumerate(groups) if x in g[1]), None)
+        gy = next((k for k, g in enumerate(groups) if y in g[1]), None)
+        if gx is None or gy is None or gx == gy:
+            continue
+        value = link(groups[gx][1], groups[gy][1])
+        if value == -math.inf:  # a `different` runs between the two groups: it wins
+            continue
+        (px, mx, ax), (py, my, ay) = groups[gx], groups[gy]
+        start = (sorted(px + py), mx + my, {**ax, **ay, max(min(px), min(py)): value})
+        groups = [g for k, g in enumerate(groups) if k not in (gx, gy)] + [start]
+        groups.sort(key=lambda g: g[0][0])
 
     while len(groups) > 1:
         best, bi, bj = -math.inf, -1, -1
@@ -180,7 +221,7 @@ def _average_linkage(
             value = link(groups[i][1], groups[j][1])
             if value > best + 1e-12:
                 best, bi, bj = value, i, j
-        if best < threshold:
+        if best < threshold or best == -math.inf:
             break
         (pi, gi, ai), (pj, gj, aj) = groups[bi], groups[bj]
         joined = {**ai, **aj, max(min(pi), min(pj)): best}  # the younger group's head joins now

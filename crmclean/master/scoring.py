@@ -16,7 +16,7 @@ score, cohesive clusters); this module only supplies the stored evidence and cou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -174,18 +174,35 @@ class Scoring:
         """``pairs`` (a, b: ``_rid`` of ``keys`` from :meth:`prepare`) scored as the build scored."""
         return score(similarities(keys, pairs), self.weights, self.table, self.offset)
 
-    def clusters(self, keys: pl.DataFrame, exclude: pl.Series | None = None) -> pl.DataFrame:
+    def clusters(
+        self,
+        keys: pl.DataFrame,
+        exclude: pl.Series | None = None,
+        same: Sequence[tuple[int, int]] = (),
+        different: Sequence[tuple[int, int]] = (),
+    ) -> pl.DataFrame:
         """Cohesive clusters of ``keys`` (from :meth:`prepare`): ``_rid, cluster, match_score``
         (the record's mean score with the other members; null alone). ``exclude`` marks records
-        never compared with each other (the master's)."""
+        never compared with each other (the master's); ``same`` and ``different``: a person's
+        decisions (``_rid`` pairs, a < b), must-links and cannot-links."""
         s = self.settings
         blocking = candidate_pairs(keys, list[str](s.blocking), s.max_block, s.window, exclude)
         scored = self.score_pairs(keys, blocking.pairs)
+        if same or different:  # decided pairs blocking did not propose are scored too
+            decided = pl.DataFrame(
+                [*same, *different], schema={"a": pl.UInt32, "b": pl.UInt32}, orient="row"
+            ).unique()
+            missing = decided.join(scored.select("a", "b"), on=["a", "b"], how="anti")
+            if missing.height:
+                extra = self.score_pairs(keys, missing.with_columns(via=pl.lit("decision")))
+                scored = pl.concat([scored, extra.select(scored.columns)]).sort("a", "b")
         more: Callable[[pl.DataFrame], pl.DataFrame] = lambda pairs: self.score_pairs(keys, pairs)  # noqa: E731
-        labels, scored = cluster(keys.height, scored, s.match, more, self.offset)
+        labels, scored = cluster(keys.height, scored, s.match, more, self.offset, same, different)
         frame = keys.select(RID).with_columns(labels.alias("cluster"))
-        same = pl.lit(labels.gather(scored.get_column("a"))) == pl.lit(labels.gather(scored.get_column("b")))
-        inside = scored.filter(same)
+        joined = pl.lit(labels.gather(scored.get_column("a"))) == pl.lit(
+            labels.gather(scored.get_column("b"))
+        )
+        inside = scored.filter(joined)
         per_record = (
             pl.concat([inside.select(rid="a", s="score"), inside.select(rid="b", s="score")])
             .group_by("rid")

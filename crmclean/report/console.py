@@ -18,7 +18,7 @@ from rich.text import Text
 
 from crmclean.dedupe.summary import DedupeSummary
 from crmclean.report.model import Report
-from crmclean.report.text import pct
+from crmclean.report.text import decisions_text, pct
 
 STYLE = {
     "pass": "green",
@@ -212,19 +212,6 @@ def gate_table(report: Report) -> Table:
             Text(item.status, style=STYLE[item.status]), Text(what or item.kind), Text(item.message)
         )
     return table
-
-
-def decisions_text(info: dict) -> str:
-    """One line on what a person's decisions did (``decisions.Labels.summary``)."""
-    text = f"{info['same']:,} same, {info['different']:,} different applied"
-    if info["not_in_file"]:
-        examples = ", ".join(info["not_in_file_examples"])
-        text += f"; {info['not_in_file']:,} about records not in this file (e.g. {examples})"
-    if info["conflicts"]:
-        text += f"; {info['conflicts']:,} same not applied (a different contradicts them)"
-    if info.get("threshold"):
-        text += f"; {info['threshold']}"
-    return text
 
 
 def dedupe_line(dup: DedupeSummary, name: str) -> str:

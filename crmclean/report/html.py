@@ -18,7 +18,7 @@ from collections import defaultdict
 from html import escape
 
 from crmclean.report.model import ChangeCount, ColumnStats, Report
-from crmclean.report.text import pct
+from crmclean.report.text import decisions_text, pct
 from crmclean.rules.gate import RANK
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"  # nothing is fetched, nothing runs
@@ -534,6 +534,8 @@ def _duplicates(report: Report) -> list[str]:
         f"{dup.clusters_with_duplicates:,} clusters; {dup.pairs_compared:,} candidate pairs compared; "
         f"evidence: {_e(dup.evidence)}.</p>",
     ]
+    if dup.decisions is not None:
+        out.append(f'<p id="decisions">Decisions: {_e(decisions_text(dup.decisions))}.</p>')
     sizes = sorted(dup.size_distribution.items())
     if sizes:
         top = max(n for _, n in sizes)

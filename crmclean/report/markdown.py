@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from crmclean.report.model import Report
-from crmclean.report.text import pct
+from crmclean.report.text import decisions_text, pct
 from crmclean.rules.gate import RANK
 
 ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
@@ -49,6 +49,11 @@ def render_markdown(report: Report) -> str:
     lines = [f"## {ICON[gate.verdict]} crmclean: {text(src.name)} — {VERDICT[gate.verdict]}", ""]
     summary = report.summary_rows()
     q, dup = report.quality, report.duplicates
+    if dup is not None and dup.decisions is not None:  # what a person's decisions did, by the duplicates
+        after = next(
+            (i + 1 for i, (label, _) in enumerate(summary) if label == "duplicates found"), len(summary)
+        )
+        summary.insert(after, ("decisions", text(decisions_text(dup.decisions))))
     summary.append(("gate", f"{ICON[gate.verdict]} {VERDICT[gate.verdict]}"))
     lines += _table(["", "value"], [[a, b] for a, b in summary], "lr")
 
