@@ -19,6 +19,7 @@ import os
 import select
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from crmclean.master.batch import CODE, SEQ, canonical
 from crmclean.master.keys import key_frame, key_values, name_orders, sort_key
 from crmclean.master.scoring import COUNTED, N_COLUMNS, Scoring, value_of, with_counts
 from crmclean.pipeline import make_context, normalize
+from crmclean.region import RegionVotes, decide_region
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
@@ -61,6 +63,49 @@ class _Lookup:
 
 
 _SEED = 1234
+_Key = tuple[str, tuple[object, ...], tuple[object, ...]]
+
+
+class _RecordContext(Context):
+    """The context of a frame of independent records: each is worked on as if it came alone.
+
+    Region evidence is the record's own. One record never decides a file region (that takes
+    ``region.MIN_VOTES`` rows), so the file region is none (or ``settings.default_region``) for
+    every record of a frame, whatever the others say, and a row without a country takes its own
+    evidence only, exactly as a frame of that one record would. ``region`` and ``explicit_region``
+    are asked for by many steps and checks with the same country column and rows: the answer is
+    kept per (country values, rows) until the next frame (the inferred regions are read once per
+    row anyway, so the answer cannot change within a frame)."""
+
+    _memo: dict[_Key, pl.Series | None]
+
+    def reset_records(self) -> None:
+        self.region_info = decide_region(RegionVotes(), self.columns, self.settings.default_region)
+        self._inferred = None
+        self._memo = {}
+
+    def _key(self, what: str, frame: pl.DataFrame) -> _Key | None:
+        if ROW not in frame.columns:
+            return None
+        country = self.first_of("country")
+        values = tuple(frame.get_column(country).to_list()) if country in frame.columns else ()
+        return what, values, tuple(frame.get_column(ROW).to_list())
+
+    def region(self, frame: pl.DataFrame) -> pl.Series | None:
+        key = self._key("region", frame)
+        if key is None:
+            return super().region(frame)
+        if key not in self._memo:
+            self._memo[key] = super().region(frame)
+        return self._memo[key]
+
+    def explicit_region(self, frame: pl.DataFrame) -> pl.Series | None:
+        key = self._key("explicit", frame)
+        if key is None:
+            return super().explicit_region(frame)
+        if key not in self._memo:
+            self._memo[key] = super().explicit_region(frame)
+        return self._memo[key]
 
 
 class Matcher:
@@ -97,19 +142,20 @@ class Matcher:
                 self.orders.append(
                     (order, ranked.get_column("k").to_list(), ranked.get_column(SEQ).to_list())
                 )
-        self.contexts: dict[tuple[str, ...], Context] = {}
+        self.contexts: dict[tuple[str, ...], _RecordContext] = {}
 
     # ------------------------------------------------------------------------------------- one record
 
-    def _context(self, table: Table) -> Context:
+    def _context(self, table: Table) -> _RecordContext:
         header = tuple(table.columns)
         ctx = self.contexts.get(header)
         if ctx is None:
-            _guesses, ctx = make_context(table, self.loaded)
+            # roles are read from the header and the first record, as when that record came alone
+            first = Table(table.frame.head(1), table.name, table.format)
+            _guesses, made = make_context(first, self.loaded)
+            ctx = _RecordContext(**{f.name: getattr(made, f.name) for f in fields(Context)})
             self.contexts[header] = ctx
-        # region evidence is read per frame: what one batch of records said is no answer for the next
-        ctx.region_info = None
-        ctx._inferred = None
+        ctx.reset_records()
         return ctx
 
     def _candidates(self, keys: pl.DataFrame) -> list[list[int]]:

@@ -118,8 +118,21 @@ def _three_letter() -> dict[str, str]:
     return table
 
 
+#: id of a lookup table -> (the table, its keys and values as Series): built once, not per call (a
+#: table has thousands of entries; converting them again cost milliseconds per call on one value)
+_AS_SERIES: dict[int, tuple[dict[str, str], pl.Series, pl.Series]] = {}
+
+
 def _lookup(e: pl.Expr, table: dict[str, str]) -> pl.Expr:
-    return e.replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String)
+    held = _AS_SERIES.get(id(table))
+    if held is None or held[0] is not table:
+        held = (
+            table,
+            pl.Series(list(table), dtype=pl.String),
+            pl.Series(list(table.values()), dtype=pl.String),
+        )
+        _AS_SERIES[id(table)] = held
+    return e.replace_strict(held[1], held[2], default=None, return_dtype=pl.String)
 
 
 def _codes_unique(u: pl.Series) -> pl.Series:
