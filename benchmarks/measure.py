@@ -1,7 +1,9 @@
 """One benchmark stage in this process: ``python -m benchmarks.measure STAGE FILE``.
 
-Prints ``{"seconds": ..., "rows": ...}``; the parent (benchmarks/suite.py) reads this process's peak
-memory from the OS, so each stage is measured alone, in a fresh interpreter.
+Prints ``{"seconds": ..., "rows": ...}`` (``validate`` adds ``findings``, ``flagged_rows`` and
+``seeded_found``, counted after the clock stops as benchmarks/validate_baseline.py counts them); the
+parent (benchmarks/suite.py) reads this process's peak memory from the OS, so each stage is measured
+alone, in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+VALIDATED: dict = {}  # the validate stage's findings, counted once the clock has stopped
 
 
 def stage(name: str, path: str) -> int:
@@ -36,7 +40,7 @@ def stage(name: str, path: str) -> int:
     from crmclean.rules.load import load_rules
 
     if name == "validate":
-        pipeline.check_table(table, load_rules(None))
+        VALIDATED["findings"] = pipeline.check_table(table, load_rules(None)).findings
         return table.frame.height
     if name == "checks":  # each validator alone, on the prepared frame: rows/s per check
         import json as _json
@@ -69,7 +73,13 @@ def main() -> None:
     name, path = sys.argv[1], sys.argv[2]
     start = time.perf_counter()
     rows = stage(name, path)
-    print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "rows": rows}))
+    seconds = round(time.perf_counter() - start, 3)
+    extra = {}
+    if "findings" in VALIDATED:  # counted like the validation baselines' (benchmarks/validate_baseline.py)
+        from benchmarks.validate_baseline import crmclean_summary
+
+        extra = crmclean_summary(VALIDATED.pop("findings"), path)
+    print(json.dumps({"seconds": seconds, "rows": rows, **extra}))
 
 
 if __name__ == "__main__":

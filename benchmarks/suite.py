@@ -2,9 +2,10 @@
 
 For each size, a multilingual export is generated once (benchmarks/data/, reproducible from the
 seed), then every stage runs in its own process. Prints a table (rows/s, wall time, peak memory;
-for dedupe, pairwise precision / recall / F1; for Splink, pandas and pandera, the ratio to crmclean)
-and writes benchmarks/results/latest.json so runs can be compared across commits. Comparison stages
-and their default sizes: benchmarks/README.md, "Comparisons".
+for dedupe, pairwise precision / recall / F1; for Splink, pandas, pandera and frictionless, the ratio
+to crmclean; for validation, the findings) and writes benchmarks/results/latest.json so runs can be
+compared across commits. Comparison stages and their default sizes: benchmarks/README.md,
+"Comparisons".
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("polars_read_csv", "read", "profile", "validate", "clean")
 # Comparison stages: crmclean dedupe (benchmarks/dedupe_quality.py), Splink (splink_baseline.py), Febrl
 # (febrl.py), and validation baselines (validate_baseline.py). Each runs at its own default sizes.
-COMPARE = ("dedupe", "dedupe_splink", "febrl", "validate_pandas", "validate_pandera")
+VALIDATE_BASELINES = ("validate_pandas", "validate_pandera", "validate_frictionless")
+COMPARE = ("dedupe", "dedupe_splink", "febrl", *VALIDATE_BASELINES)
 # Large exports, chunked (crmclean.stream; benchmarks/stream.py): 10M rows, about 25 minutes, so opt-in:
 # python -m benchmarks --stages validate_stream,clean_stream
 LARGE = ("validate_stream", "clean_stream")
@@ -34,6 +36,7 @@ DEFAULT_ROWS = {
     "febrl": (0,),  # fixed files: febrl1-3 dedupe and febrl4 link
     "validate_pandas": (100_000,),
     "validate_pandera": (100_000,),
+    "validate_frictionless": (100_000,),
     "validate_stream": (10_000_000,),
     "clean_stream": (10_000_000,),
 }
@@ -41,9 +44,11 @@ VERSUS = {
     "dedupe_splink": "dedupe",
     "validate_pandas": "validate",
     "validate_pandera": "validate",
+    "validate_frictionless": "validate",
     "febrl": "febrl",
 }
 SEED = 42
+FINDINGS = ("findings", "flagged_rows", "seeded_found")
 
 
 def dataset(rows: int) -> Path:
@@ -115,6 +120,7 @@ def measure(stage: str, path: Path) -> dict:
         "seconds": result["seconds"],
         "rows_per_second": round(result["rows"] / result["seconds"]) if result["seconds"] else None,
         "peak_mib": round(peak_mib),
+        **{k: result[k] for k in FINDINGS if k in result},  # validate: counted as the baselines count
     }
 
 
@@ -141,7 +147,7 @@ def run_stage(stage: str, rows: int) -> list[dict]:
         from benchmarks.febrl import stage_febrl
 
         return stage_febrl()
-    if stage in ("validate_pandas", "validate_pandera"):
+    if stage in VALIDATE_BASELINES:
         from benchmarks.validate_baseline import stage_validate
 
         return stage_validate(stage.removeprefix("validate_"), rows)
@@ -217,6 +223,12 @@ def main(argv: list[str] | None = None) -> None:
             versus(r, results)
             results.append(r)
             print(line(r), flush=True)
+            if r.get("seeded_found") is not None:
+                print(
+                    f"{'':>10} {'':<16} findings {r['findings']:,} in {r['flagged_rows']:,} rows, "
+                    f"seeded error cells found {r['seeded_found']:.3f}",
+                    flush=True,
+                )
             if r.get("hard_negatives"):
                 merged = ", ".join(f"{k.removesuffix('_merged')} {v}" for k, v in r["hard_negatives"].items())
                 print(f"{'':>10} {'':<16} hard negatives merged: {merged}", flush=True)

@@ -2,6 +2,7 @@
 
     python -m benchmarks.validate_baseline pandas  customers.csv   # pandas + a Python loop over rows
     python -m benchmarks.validate_baseline pandera customers.csv   # a pandera DataFrameSchema
+    python -m benchmarks.validate_baseline frictionless customers.csv   # a frictionless Table Schema
 
 Each prints ``{"seconds": ..., "rows": ..., "findings": ..., "flagged_rows": ..., "seeded_found": ...}``
 like benchmarks/measure.py (seconds from before the imports, excluding interpreter start-up); the
@@ -26,6 +27,19 @@ as a user would write it.
   e-mail validator, so a regex, as its users write — and ``pd.to_datetime`` for dates), frame-level
   checks for "email or phone" and "company if B2B", and element-wise custom checks for phones and
   tax ids, which have no vectorized form.
+* **frictionless** — frictionless-py's own ``Resource.validate()`` on the file against a Table
+  Schema written with care for the same checks, with no limit on errors (``limit_errors``) so every
+  one is counted: ``customer_id`` ``required`` + ``unique``; ``email`` a string of ``format:
+  email``; ``phone`` a ``pattern`` of 8 to 15 digits with an optional ``+``, ``( ) - .`` and
+  spaces; ``tax_id`` a ``pattern`` of the shapes the file's countries use (INN, CPF, CNPJ,
+  ЄДРПОУ/РНОКПП, MST, EIN, GB VAT); ``segment`` an ``enum``; ``birth_date`` a ``date`` of
+  ``format: any`` (dateutil: the file mixes ISO, ``31.12.1990`` and ``31/12/1990``, and a field has
+  one format) with ``minimum`` 120 years ago and ``maximum`` today; ``created_at`` a ``datetime``
+  with ``maximum`` now; ``updated_at`` a ``datetime`` with ``minimum`` 1095 days ago. "e-mail or
+  phone" and "company if B2B" are frictionless's own ``row_constraint`` checks (a formula per row).
+  What a Table Schema cannot say is left out: a phone valid for the row's country, a tax-id
+  checksum, day-first or month-first by country. The file is validated as written (frictionless
+  has no option to trim cells), so an e-mail with a trailing space fails ``format: email``.
 """
 
 from __future__ import annotations
@@ -34,6 +48,7 @@ import json
 import sys
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 REGION = {
     "россия": "RU", "ru": "RU", "russia": "RU", "российская федерация": "RU", "рф": "RU",
@@ -217,6 +232,75 @@ def pandera_schema():
     )
 
 
+# ------------------------------------------------------------------------------------- frictionless
+PHONE_PATTERN = r"\(?\+?[ ()\-.]*(?:[0-9][ ()\-.]*){8,15}"  # +7 912 ..., (+84) 912 ..., 8 (912) ...
+# frictionless anchors a pattern as "^{pattern}$", with no group: keep the alternation in one
+TAX_ID_PATTERN = (
+    r"(?:[0-9]{8,12}|[0-9]{14}|[0-9]{10}-[0-9]{3}|[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}"
+    r"|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}|[0-9]{2}-[0-9]{7}"
+    r"|(?:GB ?)?[0-9]{3} ?[0-9]{4} ?[0-9]{2})"
+)
+ROW_CONSTRAINTS = {  # frictionless row_constraint formulas (simpleeval, the row's cells as names)
+    "contactable": "email or phone",
+    "b2b_company": "segment != 'B2B' or company",
+}
+FIELD_RULES = {"updated_at": "freshness", "customer_id": "unique_id"}
+
+
+def table_schema(columns: list[str]) -> dict:
+    """The Table Schema descriptor for the generator's 18 columns (any other column: a plain string)."""
+    now = datetime.now().replace(microsecond=0)
+    special: dict[str, dict] = {
+        "customer_id": {"constraints": {"required": True, "unique": True}},
+        "email": {"format": "email"},
+        "phone": {"constraints": {"pattern": PHONE_PATTERN}},
+        "tax_id": {"constraints": {"pattern": TAX_ID_PATTERN}},
+        "segment": {"constraints": {"enum": ["B2B", "B2C"]}},
+        "birth_date": {
+            "type": "date",
+            "format": "any",
+            "constraints": {"minimum": OLDEST.isoformat(), "maximum": TODAY.isoformat()},
+        },
+        "created_at": {"type": "datetime", "constraints": {"maximum": now.isoformat()}},
+        "updated_at": {"type": "datetime", "constraints": {"minimum": f"{STALE.isoformat()}T00:00:00"}},
+    }
+    fields = [{"name": c, "type": "string", **special.get(c, {})} for c in columns]
+    return {"fields": fields, "missingValues": [""]}
+
+
+def validate_frictionless(path: str) -> tuple[int, list[tuple[int, str, str]]]:
+    import csv
+
+    import frictionless
+    from frictionless import Checklist, Resource, Schema, checks
+
+    with open(path, encoding="utf-8", newline="") as f:
+        columns = next(csv.reader(f))
+    resource = Resource(
+        path, format="csv", encoding="utf-8", schema=Schema.from_descriptor(table_schema(columns))
+    )
+    checklist = Checklist(checks=[checks.row_constraint(formula=f) for f in ROW_CONSTRAINTS.values()])
+    report = resource.validate(checklist, limit_errors=sys.maxsize)  # every error, none cut off
+    task = report.tasks[0]
+    if task.warnings:
+        raise SystemExit(f"frictionless: {task.warnings}")
+    rule_of = {formula: rule for rule, formula in ROW_CONSTRAINTS.items()}
+    found = []
+    for error in task.errors:
+        row = getattr(error, "row_number", None)
+        if row is None:  # a file- or header-level error: no cell to count
+            raise SystemExit(f"frictionless: {error.type}: {error.message}")
+        row -= 1  # frictionless numbers the header as row 1; findings use 1-based data rows
+        if isinstance(error, frictionless.errors.RowConstraintError):
+            rule = next(r for f, r in rule_of.items() if f'"{f}"' in error.note)
+            found += [(row, c, rule) for c in FRAME_CHECK_COLUMNS[rule]]
+        elif isinstance(error, frictionless.errors.CellError):
+            found.append((row, error.field_name, FIELD_RULES.get(error.field_name, error.field_name)))
+        else:  # a row-level error of the file itself (extra or missing cells, blank row)
+            found.append((row, "", error.type))
+    return task.stats["rows"], sorted(set(found))
+
+
 FRAME_CHECK_COLUMNS = {
     "contactable": ("email", "phone"),
     "b2b_company": ("company",),
@@ -254,7 +338,6 @@ def validate_pandera(path: str) -> tuple[int, list[tuple[int, str, str]]]:
 def seeded_found(path: str, found: list[tuple[int, str, str]]) -> float | None:
     """Share of the generator's seeded error cells (defects.csv next to `path`) that got a finding."""
     import csv
-    from pathlib import Path
 
     defects = Path(path).parent / "defects.csv"
     if not defects.exists():
@@ -265,13 +348,42 @@ def seeded_found(path: str, found: list[tuple[int, str, str]]) -> float | None:
     return round(len(seeded & cells) / len(seeded), 4) if seeded else None
 
 
+VALIDATORS = {"pandas": validate_pandas, "pandera": validate_pandera, "frictionless": validate_frictionless}
+
+
+def crmclean_summary(findings, path: str) -> dict:
+    """crmclean's findings frame counted as the baselines count theirs: distinct (row, column, rule) of
+    its errors and warnings (``fixed`` lines are normalizations, not problems); a finding on
+    ``email / phone`` is one per column. In Polars, so counting adds nothing to the stage's peak."""
+    import polars as pl
+
+    cells = (
+        findings.filter(pl.col("severity") != "fixed")
+        .select(pl.col("_row").alias("row"), pl.col("column").str.split(" / "), "rule")
+        .explode("column")
+        .unique()
+    )
+    share = None
+    defects = Path(path).parent / "defects.csv"
+    if defects.exists():
+        seeded = (
+            pl.read_csv(defects, schema_overrides={"row": pl.Int64, "column": pl.String})
+            .filter(pl.col("defect").is_in(ERROR_DEFECTS))
+            .select("row", "column")
+            .unique()
+        )
+        hit = seeded.join(cells.select("row", "column").unique(), on=["row", "column"], how="semi").height
+        share = round(hit / seeded.height, 4) if seeded.height else None
+    return {"findings": cells.height, "flagged_rows": cells["row"].n_unique(), "seeded_found": share}
+
+
 def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2 or args[0] not in ("pandas", "pandera"):
-        raise SystemExit("usage: python -m benchmarks.validate_baseline {pandas|pandera} FILE")
+    if len(args) != 2 or args[0] not in VALIDATORS:
+        raise SystemExit(f"usage: python -m benchmarks.validate_baseline {{{'|'.join(VALIDATORS)}}} FILE")
     tool, path = args
-    rows, found = (validate_pandas if tool == "pandas" else validate_pandera)(path)
+    rows, found = VALIDATORS[tool](path)
     seconds = round(time.perf_counter() - start, 3)
     print(
         json.dumps(
@@ -288,7 +400,8 @@ def main(argv: list[str] | None = None) -> None:
 
 # --------------------------------------------------------------------------------------- the stage
 def stage_validate(tool: str, rows: int) -> list[dict]:
-    """`validate_pandas` / `validate_pandera` at `rows`, in a child process like every stage."""
+    """`validate_pandas` / `validate_pandera` / `validate_frictionless` at `rows`, in a child process
+    like every stage."""
     from benchmarks.dedupe_quality import result_row
     from benchmarks.suite import dataset, run_child
 
