@@ -276,8 +276,14 @@ def validate_frictionless(path: str) -> tuple[int, list[tuple[int, str, str]]]:
 
     with open(path, encoding="utf-8", newline="") as f:
         columns = next(csv.reader(f))
-    resource = Resource(
-        path, format="csv", encoding="utf-8", schema=Schema.from_descriptor(table_schema(columns))
+    import os
+
+    resource = Resource(  # a path relative to its folder: frictionless refuses absolute ones as unsafe
+        os.path.basename(path),
+        basepath=os.path.dirname(os.path.abspath(path)),
+        format="csv",
+        encoding="utf-8",
+        schema=Schema.from_descriptor(table_schema(columns)),
     )
     checklist = Checklist(checks=[checks.row_constraint(formula=f) for f in ROW_CONSTRAINTS.values()])
     report = resource.validate(checklist, limit_errors=sys.maxsize)  # every error, none cut off
