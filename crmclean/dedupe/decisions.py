@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import polars as pl
 
@@ -320,33 +321,50 @@ def resolve_keys(decisions: pl.DataFrame, by_key: dict[str, int]) -> Labels:
     return labels
 
 
+T = TypeVar("T", int, str)
+
+
 def consistent(
     same: Sequence[tuple[int, int]], different: Sequence[tuple[int, int]]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(kept, dropped) ``same`` pairs: in order, a ``same`` is dropped when it would put the two
     records of a ``different`` pair into one group of ``same`` links."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    groups: Groups[int] = Groups()
     kept, dropped = [], []
     for a, b in sorted(same):
-        ra, rb = find(a), find(b)
+        ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
             kept.append((a, b))
             continue
-        sides = {ra, rb}
-        if any({find(x), find(y)} == sides for x, y in different):
+        if groups.kept_apart(ra, rb, different):
             dropped.append((a, b))
             continue
-        parent[max(ra, rb)] = min(ra, rb)
+        groups.join(min(ra, rb), max(ra, rb))
         kept.append((a, b))
     return kept, dropped
+
+
+class Groups(Generic[T]):
+    """Groups of ``same`` links (union-find): each item's group is named by its root item."""
+
+    def __init__(self) -> None:
+        self.parent: dict[T, T] = {}
+
+    def find(self, x: T) -> T:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def kept_apart(self, ra: T, rb: T, different: Iterable[tuple[T, T]]) -> bool:
+        """Whether a ``different`` pair has one item in group ``ra`` and the other in group ``rb``."""
+        sides = {ra, rb}
+        return any({self.find(x), self.find(y)} == sides for x, y in different)
+
+    def join(self, survivor: T, gone: T) -> None:
+        """Put root ``gone``'s group under root ``survivor``."""
+        self.parent[gone] = survivor
 
 
 # --------------------------------------------------------------------------- the threshold

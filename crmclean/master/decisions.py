@@ -30,7 +30,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from crmclean.dedupe.cluster import LOG_ODDS_RANGE, average_linkage, components
-from crmclean.dedupe.decisions import ROW_PREFIX, DecisionsSource, Labels, load_decisions, resolve_keys
+from crmclean.dedupe.decisions import (
+    ROW_PREFIX,
+    DecisionsSource,
+    Groups,
+    Labels,
+    load_decisions,
+    resolve_keys,
+)
 from crmclean.io.read import ROW
 from crmclean.master import store
 from crmclean.master.batch import CODE, RECORD_KEY, SEQ, SOURCE
@@ -176,26 +183,18 @@ def reshape(
         )
     # merges: a `same` between two codes, unless a `different` runs between them
     apart_pairs = [p for p in labels.different if p[1] < n_master]
-    parent: dict[str, str] = {}
-
-    def find(c: str) -> str:
-        parent.setdefault(c, c)
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
+    linked: Groups[str] = Groups()
+    find = linked.find
     retired: dict[str, str] = {}
     for a, b in together:
         ca, cb = find(code_of[a]), find(code_of[b])
         if ca == cb:
             continue
-        sides = {ca, cb}
-        if any({find(code_of[x]), find(code_of[y])} == sides for x, y in apart_pairs):
+        if linked.kept_apart(ca, cb, ((code_of[x], code_of[y]) for x, y in apart_pairs)):
             applied.refused += 1
             continue
-        survivor, gone = sorted(sides, key=lambda c: code_number(prefix, c))
-        parent[gone] = survivor
+        survivor, gone = sorted((ca, cb), key=lambda c: code_number(prefix, c))
+        linked.join(survivor, gone)
         key, source = info[a if ca == gone else b]  # the decided record on the retired side
         retired[gone] = survivor
         events.append((timestamp, "merged", survivor, gone, key, source, None))
