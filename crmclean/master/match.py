@@ -18,7 +18,7 @@ import json
 import os
 import select
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -91,21 +91,21 @@ class _RecordContext(Context):
         values = tuple(frame.get_column(country).to_list()) if country in frame.columns else ()
         return what, values, tuple(frame.get_column(ROW).to_list())
 
-    def region(self, frame: pl.DataFrame) -> pl.Series | None:
-        key = self._key("region", frame)
+    def _memoized(
+        self, what: str, frame: pl.DataFrame, compute: Callable[[pl.DataFrame], pl.Series | None]
+    ) -> pl.Series | None:
+        key = self._key(what, frame)
         if key is None:
-            return super().region(frame)
+            return compute(frame)
         if key not in self._memo:
-            self._memo[key] = super().region(frame)
+            self._memo[key] = compute(frame)
         return self._memo[key]
 
+    def region(self, frame: pl.DataFrame) -> pl.Series | None:
+        return self._memoized("region", frame, super().region)
+
     def explicit_region(self, frame: pl.DataFrame) -> pl.Series | None:
-        key = self._key("explicit", frame)
-        if key is None:
-            return super().explicit_region(frame)
-        if key not in self._memo:
-            self._memo[key] = super().explicit_region(frame)
-        return self._memo[key]
+        return self._memoized("explicit", frame, super().explicit_region)
 
 
 class Matcher:
