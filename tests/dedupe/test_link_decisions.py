@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from labels import WHEN, decisions
 from paths import FIXTURES
 
 from crmclean import api
 from crmclean.cli import main
 
 DUPES = str(FIXTURES / "good" / "dupes.csv")
-WHEN = "2026-12-01T10:00:00+00:00"
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def files(tmp_path):
     fresh = ["C002", "C003", "C005", "C006", "C011", "C015", "C016", "C017"]
     source.filter(pl.col("customer_id").is_in(fresh)).write_csv(new)
     return new, existing
-
-
-def decisions(*rows: tuple[str, str, str]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [(a, b, d, WHEN) for a, b, d in rows],
-        schema=["left", "right", "decision", "decided_at"],
-        orient="row",
-    )
 
 
 def by_id(result: api.Linkage) -> dict[str, dict]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from labels import WHEN, decisions
 
 from benchmarks import generate as gen
 from crmclean import api
@@ -21,15 +22,6 @@ from crmclean.errors import InputError
 from crmclean.io.read import ROW
 
 DUPES = "tests/fixtures/good/dupes.csv"
-WHEN = "2026-12-01T10:00:00+00:00"
-
-
-def decisions(*rows: tuple[str, str, str]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [(a, b, d, WHEN) for a, b, d in rows],
-        schema=["left", "right", "decision", "decided_at"],
-        orient="row",
-    )
 
 
 def groups(result: api.Deduplication) -> dict[int, int]:
