@@ -11,7 +11,7 @@ A CSV file is planned once and read in batches (about ``CRMCLEAN_STREAM_MIN_BYTE
 default 24 MiB); any other source is one batch. See docs/scaling.md for the design and measurements.
 """
 
-from crmclean.stream.run import (
+from crmclean.stream.chunked import (
     DEFAULT_CHUNK_ROWS,
     ChunkResult,
     StreamCleaned,

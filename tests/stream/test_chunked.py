@@ -24,7 +24,7 @@ from crmclean.normalize.phone import parse_phones
 from crmclean.report.model import build_report, report_from_tally
 from crmclean.rules.load import load_rules
 from crmclean.stream import source
-from crmclean.stream.run import BoundedPhoneBook
+from crmclean.stream.chunked import BoundedPhoneBook
 from crmclean.tally import Tally
 
 OUTPUTS = ("cleaned", "rejects", "changes", "findings")
@@ -310,7 +310,7 @@ def test_parquet_and_ndjson_outputs_hold_the_same_rows(tmp_path, good):
 
 
 def test_a_failure_mid_run_writes_nothing(tmp_path, monkeypatch, good):
-    from crmclean.stream import run
+    from crmclean.stream import chunked as run
 
     calls = {"n": 0}
     real = run.run_check
