@@ -17,43 +17,9 @@ __version__ = "0.1.0"
 
 # The API functions share names with the subpackages crmclean.validate, crmclean.dedupe and the module
 # crmclean.profile. Importing crmclean.api first loads those modules (which binds them as attributes of
-# this package); the assignments below then bind the functions over them, and later imports of their
+# this package); the import below then binds the functions over them, and later imports of their
 # submodules do not rebind these names. tests/test_api.py holds this in place.
-from crmclean import api as _api
+from crmclean.api import *  # noqa: F403  (the names of crmclean.api.__all__)
+from crmclean.api import __all__ as _api_names
 
-Cleaning = _api.Cleaning
-Deduplication = _api.Deduplication
-Linkage = _api.Linkage
-PairExplanation = _api.PairExplanation
-ReportOptions = _api.ReportOptions
-RunResult = _api.RunResult
-Validation = _api.Validation
-clean = _api.clean
-dedupe = _api.dedupe
-explain = _api.explain
-link = _api.link
-load_rules = _api.load_rules
-profile = _api.profile
-read = _api.read
-run = _api.run
-validate = _api.validate
-
-__all__ = [
-    "Cleaning",
-    "Deduplication",
-    "Linkage",
-    "PairExplanation",
-    "ReportOptions",
-    "RunResult",
-    "Validation",
-    "__version__",
-    "clean",
-    "dedupe",
-    "explain",
-    "link",
-    "load_rules",
-    "profile",
-    "read",
-    "run",
-    "validate",
-]
+__all__ = ["__version__", *_api_names]

@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import polars as pl
 
 from crmclean import pipeline, stream
 from crmclean.dedupe.decisions import DecisionsSource, load_decisions
+from crmclean.dedupe.engine import DedupeResult
 from crmclean.dedupe.explain import Explanation, explain_pair
 from crmclean.dedupe.merge import Golden
 from crmclean.dedupe.report import pair_rows, review_rows
@@ -210,8 +212,52 @@ class Cleaning(Validation):
         return self.cleaned_result
 
 
+class _DedupeViews:
+    """What every dedupe result shows the same way: the pairs and what the decisions did."""
+
+    @property
+    def summary(self) -> DedupeSummary:
+        raise NotImplementedError
+
+    @property
+    def _found(self) -> DedupeResult:
+        raise NotImplementedError
+
+    def _existing_rows(self) -> int | None:
+        """Link mode: how many of the compared records come from EXISTING (they come first)."""
+        return None
+
+    @cached_property
+    def pairs(self) -> pl.DataFrame:
+        """The compared pairs at or above the review band (and every pair merged)."""
+        return pair_rows(self._found, self._found.review, self._existing_rows())
+
+    @property
+    def decisions(self) -> dict | None:
+        """What the decisions did (counts, records not in the files, the threshold); None without."""
+        return self.summary.decisions
+
+
+class _GoldenViews:
+    """The golden records of a dedupe and where each value came from."""
+
+    @property
+    def merged(self) -> Golden:
+        raise NotImplementedError
+
+    @property
+    def golden(self) -> pl.DataFrame:
+        """One golden record per cluster (survivorship from the rules' ``dedupe:`` section)."""
+        return self.merged.records
+
+    @property
+    def lineage(self) -> pl.DataFrame:
+        """For every golden value: the source row it came from and why."""
+        return self.merged.lineage
+
+
 @dataclass
-class Deduplication:
+class Deduplication(_DedupeViews, _GoldenViews):
     """What :func:`dedupe` found. ``clusters``: every input row and column plus cluster_id,
     cluster_size and match_score; ``pairs``: the compared pairs at or above the review band;
     ``review``: the pairs in the review band, both records side by side; ``summary``: the counts."""
@@ -236,35 +282,20 @@ class Deduplication:
         return self.deduped.annotated()
 
     @cached_property
-    def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.deduped.duplicates, self.deduped.duplicates.review)
-
-    @cached_property
     def review(self) -> pl.DataFrame:
         return review_rows(self.deduped.duplicates, (self.table,))
 
     @property
-    def decisions(self) -> dict | None:
-        """What the decisions did (counts, records not in the file, the threshold); None without."""
-        return self.summary.decisions
+    def _found(self) -> DedupeResult:
+        return self.deduped.duplicates
 
     @cached_property
     def merged(self) -> Golden:
         return self.deduped.golden(self.loaded)
 
-    @property
-    def golden(self) -> pl.DataFrame:
-        """One golden record per cluster (survivorship from the rules' ``dedupe:`` section)."""
-        return self.merged.records
-
-    @property
-    def lineage(self) -> pl.DataFrame:
-        """For every golden value: the source row it came from and why."""
-        return self.merged.lineage
-
 
 @dataclass
-class Linkage:
+class Linkage(_DedupeViews):
     """What :func:`link` found: ``annotated`` is every NEW row and column plus status
     (existing / review / new), existing_row, existing_id, existing_score and cluster_id."""
 
@@ -277,9 +308,12 @@ class Linkage:
     def annotated(self) -> pl.DataFrame:
         return self.linked.annotated
 
-    @cached_property
-    def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.linked.duplicates, self.linked.duplicates.review, self.existing.frame.height)
+    @property
+    def _found(self) -> DedupeResult:
+        return self.linked.duplicates
+
+    def _existing_rows(self) -> int:
+        return self.existing.frame.height
 
     @cached_property
     def review(self) -> pl.DataFrame:
@@ -291,18 +325,13 @@ class Linkage:
         return summarize(self.linked.duplicates, self.new.frame.height, self.linked.annotated)
 
     @property
-    def decisions(self) -> dict | None:
-        """What the decisions did (counts, records not in the files, the threshold); None without."""
-        return self.summary.decisions
-
-    @property
     def duplicates(self) -> DedupeSummary:
         """The summary, as the report's `duplicates` shows it (no names: NEW rows are not listed)."""
         return self.summary
 
 
 @dataclass(kw_only=True)
-class RunResult(Cleaning):
+class RunResult(Cleaning, _DedupeViews, _GoldenViews):
     """What :func:`run` produced: a Cleaning, plus the dedupe of the cleaned rows and their golden
     records. ``clusters``: _row, cluster_id, cluster_size, match_score of every cleaned row."""
 
@@ -313,35 +342,25 @@ class RunResult(Cleaning):
         return self.ran.clusters
 
     @property
-    def golden(self) -> pl.DataFrame:
-        return self.ran.golden.records
+    def _found(self) -> DedupeResult:
+        return self.ran.deduped.duplicates
 
     @property
-    def lineage(self) -> pl.DataFrame:
-        return self.ran.golden.lineage
-
-    @cached_property
-    def pairs(self) -> pl.DataFrame:
-        return pair_rows(self.ran.deduped.duplicates, self.ran.deduped.duplicates.review)
+    def merged(self) -> Golden:
+        return self.ran.golden
 
     @cached_property
     def review(self) -> pl.DataFrame:
         """The pairs in the review band, both records' source values side by side (cleaned rows only:
         rejected rows were not deduplicated)."""
-        kept = self.ran.deduped.duplicates.keys.select(ROW)
+        kept = self._found.keys.select(ROW)
         rows = self.table.frame.join(kept, on=ROW, how="semi", maintain_order="left")
-        return review_rows(self.ran.deduped.duplicates, (replace(self.table, frame=rows),))
+        return review_rows(self._found, (replace(self.table, frame=rows),))
 
     @cached_property
     def summary(self) -> DedupeSummary:
         """The dedupe of the cleaned rows, in counts."""
-        found = self.ran.deduped.duplicates
-        return summarize(found, found.clusters.height)
-
-    @property
-    def decisions(self) -> dict | None:
-        """What the decisions did (counts, records not in the file, the threshold); None without."""
-        return self.summary.decisions
+        return summarize(self._found, self._found.clusters.height)
 
     def _report_arguments(self) -> dict:
         duplicates = _with_examples(self.summary, self.ran.deduped, show_values=self.options.show_values)
@@ -382,38 +401,41 @@ def profile(source: Source, *, show_values: bool = False, options: ReadOptions |
     return profile_table(read(source, options), show_values=show_values)
 
 
-def validate(
-    source: Source,
-    rules: RulesSource = None,
-    *,
-    report: ReportOptions | None = None,
-    check_dns: bool | None = None,
-    region: str | None = None,
-    options: ReadOptions | None = None,
-    progress: Progress = NO_PROGRESS,
-) -> Validation:
-    """Fill, normalize and check ``source`` against ``rules``; nothing is written. ``progress``
-    (crmclean.progress) is told each step and how far it is."""
-    table = _read(source, options, progress)
-    loaded = load_rules(rules, check_dns=check_dns, region=region)
-    return Validation(table, loaded, report or ReportOptions(), pipeline.check_table(table, loaded, progress))
+class Arguments(TypedDict, total=False):
+    """The keyword arguments :func:`validate`, :func:`clean` and :func:`run` share.
+
+    ``report``: the report and gate options; ``check_dns``: look up each email domain's MX record
+    (over the rules' ``settings.check_dns``); ``region``: the ISO 3166 region of rows that name no
+    country; ``options``: how to read ``source``; ``progress`` (crmclean.progress): told each step
+    and how far it is."""
+
+    report: ReportOptions | None
+    check_dns: bool | None
+    region: str | None
+    options: ReadOptions | None
+    progress: Progress
 
 
-def clean(
-    source: Source,
-    rules: RulesSource = None,
-    *,
-    report: ReportOptions | None = None,
-    check_dns: bool | None = None,
-    region: str | None = None,
-    options: ReadOptions | None = None,
-    progress: Progress = NO_PROGRESS,
-) -> Cleaning:
+def _start(source: Source, rules: RulesSource, arguments: Arguments) -> tuple[Table, LoadedRules, Progress]:
+    progress = arguments.get("progress", NO_PROGRESS)
+    table = _read(source, arguments.get("options"), progress)
+    loaded = load_rules(rules, check_dns=arguments.get("check_dns"), region=arguments.get("region"))
+    return table, loaded, progress
+
+
+def validate(source: Source, rules: RulesSource = None, **arguments: Unpack[Arguments]) -> Validation:
+    """Fill, normalize and check ``source`` against ``rules``; nothing is written."""
+    table, loaded, progress = _start(source, rules, arguments)
+    validated = pipeline.check_table(table, loaded, progress)
+    return Validation(table, loaded, arguments.get("report") or ReportOptions(), validated)
+
+
+def clean(source: Source, rules: RulesSource = None, **arguments: Unpack[Arguments]) -> Cleaning:
     """Validate, then split the rows: ``cleaned`` (filled, normalized) and ``rejected`` (with reasons)."""
-    table = _read(source, options, progress)
-    loaded = load_rules(rules, check_dns=check_dns, region=region)
+    table, loaded, progress = _start(source, rules, arguments)
     cleaned = pipeline.clean(table, loaded, progress)
-    return Cleaning(table, loaded, report or ReportOptions(), cleaned.validated, cleaned_result=cleaned)
+    report = arguments.get("report") or ReportOptions()
+    return Cleaning(table, loaded, report, cleaned.validated, cleaned_result=cleaned)
 
 
 @dataclass
@@ -596,30 +618,19 @@ def run(
     source: Source,
     rules: RulesSource = None,
     *,
-    report: ReportOptions | None = None,
-    check_dns: bool | None = None,
-    region: str | None = None,
-    options: ReadOptions | None = None,
-    progress: Progress = NO_PROGRESS,
     decisions: DecisionsSource | None = None,
+    **arguments: Unpack[Arguments],
 ) -> RunResult:
     """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
-    ``progress`` (crmclean.progress) is told each step and how far it is; ``decisions`` as for
-    :func:`dedupe`."""
-    table = _read(source, options, progress)
-    loaded = load_rules(rules, check_dns=check_dns, region=region)
+    ``decisions`` as for :func:`dedupe`."""
+    table, loaded, progress = _start(source, rules, arguments)
     ran = pipeline.run(table, loaded, progress=progress, decisions=_decisions(decisions))
-    return RunResult(
-        table,
-        loaded,
-        report or ReportOptions(),
-        ran.cleaned.validated,
-        cleaned_result=ran.cleaned,
-        ran=ran,
-    )
+    report = arguments.get("report") or ReportOptions()
+    return RunResult(table, loaded, report, ran.cleaned.validated, cleaned_result=ran.cleaned, ran=ran)
 
 
 __all__ = [
+    "Arguments",
     "Cleaning",
     "Deduplication",
     "Linkage",
