@@ -26,21 +26,17 @@ def default_rejects(output: str) -> str:
 @options.report_flags
 def clean_command(
     file: str = options.InputFile,
-    output: str = typer.Option(
-        ...,
-        "--output",
-        "-o",
-        help="Cleaned rows (filled, normalized); '-' for stdout (then --rejects is needed).",
+    output: str = options.output_option(
+        "Cleaned rows (filled, normalized); '-' for stdout (then --rejects is needed).",
     ),
     rules: str | None = options.RulesOption,
-    rejects: str | None = typer.Option(
-        None,
+    rejects: str | None = options.file_option(
         "--rejects",
-        help="Rows with an error finding: original values plus a _reasons column. "
+        "Rows with an error finding: original values plus a _reasons column. "
         "Default: beside OUTPUT, as OUTPUT-STEM.rejects.EXT.",
     ),
-    changes: str | None = typer.Option(
-        None, "--changes", help="Cell-level change log: _row, column, before, after, rule."
+    changes: str | None = options.file_option(
+        "--changes", "Cell-level change log: _row, column, before, after, rule."
     ),
     findings: str | None = options.FindingsOption,
     check_dns: bool = options.CheckDns,

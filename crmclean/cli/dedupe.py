@@ -19,42 +19,32 @@ from crmclean.report.json import render_dedupe_json
 @options.write_flags
 def dedupe_command(
     file: str = options.InputFile,
-    output: str = typer.Option(
-        ...,
-        "--output",
-        "-o",
-        help="Every input row and column unchanged, plus cluster_id (the first source row of the "
+    output: str = options.output_option(
+        "Every input row and column unchanged, plus cluster_id (the first source row of the "
         "customer's cluster), cluster_size and match_score; '-' for stdout.",
     ),
     rules: str | None = options.RulesOption,
-    against: str | None = typer.Option(
-        None,
+    against: str | None = options.file_option(
         "--against",
-        help="Link mode: an export of EXISTING customers. Every row of FILE gets status existing "
+        "Link mode: an export of EXISTING customers. Every row of FILE gets status existing "
         "(with existing_row, existing_id), review or new; duplicates inside FILE are found too.",
     ),
-    pairs: str | None = typer.Option(
-        None,
+    pairs: str | None = options.file_option(
         "--pairs",
-        help="Every compared pair scoring at least the review band: rows, per-field similarity, score, "
-        "decision.",
+        "Every compared pair scoring at least the review band: rows, per-field similarity, score, decision.",
     ),
-    golden: str | None = typer.Option(
-        None, "--golden", help="One golden record per cluster (survivorship rules from `dedupe:`)."
+    golden: str | None = options.file_option(
+        "--golden", "One golden record per cluster (survivorship rules from `dedupe:`)."
     ),
-    lineage: str | None = typer.Option(
-        None, "--lineage", help="For every merged golden value: the source row it came from and why."
+    lineage: str | None = options.file_option(
+        "--lineage", "For every merged golden value: the source row it came from and why."
     ),
-    review: str | None = typer.Option(
-        None,
+    review: str | None = options.file_option(
         "--review",
-        help="Pairs in the review band (not merged), both records' identity fields side by side.",
+        "Pairs in the review band (not merged), both records' identity fields side by side.",
     ),
-    fmt: options.HumanOrJson = typer.Option(
-        options.HumanOrJson.human,
-        "--format",
-        "-f",
-        help="Summary on stderr (human) or JSON on stdout (the `duplicates` object of report.json).",
+    fmt: options.HumanOrJson = options.format_option(
+        "Summary on stderr (human) or JSON on stdout (the `duplicates` object of report.json).",
     ),
     quiet: bool = options.Quiet,
     region: str | None = options.RegionOption,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import AbstractContextManager
 
 import typer
 
@@ -17,6 +18,7 @@ from crmclean.master import build as build_module
 from crmclean.master import show as show_module
 from crmclean.master.codes import DEFAULT_PREFIX
 from crmclean.master.match import Matcher, answer_lines, line_batches
+from crmclean.progress import Progress
 from crmclean.report.text import decisions_text
 from crmclean.rules.load import load_rules
 
@@ -27,17 +29,14 @@ master_app = typer.Typer(
 )
 
 Dir = typer.Argument(..., help="The master's folder.")
-Decisions = typer.Option(
-    None,
+Decisions = options.file_option(
     "--decisions",
-    help="A decisions file (left,right,decision,decided_at; records named by customer id, record key "
+    "A decisions file (left,right,decision,decided_at; records named by customer id, record key "
     "or row:N): `same` joins two records, `different` keeps them apart whatever the scores, and splits "
     "a code that holds both (the other side gets a new code, a `split` event). The match threshold "
     "is not fitted here.",
 )
-Fmt = typer.Option(
-    options.HumanOrJson.human, "--format", "-f", help="Summary on stderr (human) or JSON on stdout."
-)
+Fmt = options.format_option("Summary on stderr (human) or JSON on stdout.")
 
 
 def _say(fmt: options.HumanOrJson, quiet: bool, info: dict, line: str) -> None:
@@ -45,6 +44,11 @@ def _say(fmt: options.HumanOrJson, quiet: bool, info: dict, line: str) -> None:
         typer.echo(json.dumps({"version": 1, **info}, ensure_ascii=False, indent=2))
     elif not quiet:
         stderr_console().print(line, markup=False)
+
+
+def _shown(fmt: options.HumanOrJson, quiet: bool) -> AbstractContextManager[Progress]:
+    """The progress display of a master verb: none under --quiet or when JSON is the output."""
+    return progress.shown(quiet=quiet or fmt is options.HumanOrJson.json)
 
 
 @master_app.command("build")
@@ -64,7 +68,7 @@ def build_command(
     read: ReadOptions,
 ) -> int:
     """Build a new master in DIR from one or more exports: records, golden records, lineage, events."""
-    with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
+    with _shown(fmt, quiet) as watch:
         built = build_module.build(
             directory,
             files,
@@ -106,7 +110,7 @@ def add_command(
     read: ReadOptions,
 ) -> int:
     """Add a batch: each record attaches to a code, gets a new one, or merges two (an event, never silent)."""
-    with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
+    with _shown(fmt, quiet) as watch:
         result = add_module.add(
             directory, file, source_name, read, max_merge_share, progress=watch, decisions=decisions
         )
@@ -160,9 +164,7 @@ def show_command(
     directory: str = Dir,
     code: str = typer.Argument(..., help="A customer code (a retired code leads to its survivor)."),
     show_values: bool = options.ShowValues,
-    fmt: options.HumanOrJson = typer.Option(
-        options.HumanOrJson.human, "--format", "-f", help="human or json."
-    ),
+    fmt: options.HumanOrJson = options.format_option("human or json."),
 ) -> int:
     """One customer: the golden profile, its records by source, and its event history."""
     p = show_module.profile(directory, code, show_values)
@@ -185,9 +187,7 @@ def show_command(
 @options.write_flags
 def export_command(
     directory: str = Dir,
-    output: str = typer.Option(
-        ..., "--output", "-o", help="Golden records (csv, xlsx, parquet, json, ndjson; '-')."
-    ),
+    output: str = options.output_option("Golden records (csv, xlsx, parquet, json, ndjson; '-')."),
     *,
     write: WriteFlags,
 ) -> int:

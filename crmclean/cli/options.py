@@ -42,6 +42,21 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+def output_option(help: str) -> Any:
+    """The required ``-o/--output`` of a verb that writes one main file."""
+    return typer.Option(..., "--output", "-o", help=help)
+
+
+def file_option(flag: str, help: str) -> Any:
+    """An optional file (an extra output, or an input such as ``--against``): none by default."""
+    return typer.Option(None, flag, help=help)
+
+
+def format_option(help: str) -> Any:
+    """``-f/--format human|json``: human by default."""
+    return typer.Option(HumanOrJson.human, "--format", "-f", help=help)
+
+
 InputFile = typer.Argument(
     ...,
     metavar="FILE",
@@ -62,15 +77,14 @@ RegionOption = typer.Option(
     help="Country (ISO code: BR, RU, VN, US...) of rows that name none, over what the file's own evidence "
     "suggests (settings.default_region).",
 )
-DecisionsOption = typer.Option(
-    None,
+DecisionsOption = file_option(
     "--decisions",
-    help="A decisions file (left,right,decision,decided_at; `crmclean review` writes it): `same` pairs "
+    "A decisions file (left,right,decision,decided_at; `crmclean review` writes it): `same` pairs "
     "are joined and `different` pairs kept apart whatever the scores; with 20+ labelled pairs of both "
     "kinds the match threshold is fitted to them.",
 )
-FindingsOption = typer.Option(
-    None, "--findings", help="Write every finding (_row, column, rule, severity, value, message) here."
+FindingsOption = file_option(
+    "--findings", "Write every finding (_row, column, rule, severity, value, message) here."
 )
 ShowValues = typer.Option(
     False, "--show-values", help="Show values unmasked in output (personal data!). Masked by default."

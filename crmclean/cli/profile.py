@@ -17,9 +17,7 @@ from crmclean.report.profile_table import print_profile
 @options.read_flags
 def profile_command(
     file: str = options.InputFile,
-    fmt: options.HumanOrJson = typer.Option(
-        options.HumanOrJson.human, "--format", "-f", help="human: a table; json: for machines (stdout)."
-    ),
+    fmt: options.HumanOrJson = options.format_option("human: a table; json: for machines (stdout)."),
     show_values: bool = options.ShowValues,
     *,
     read: ReadOptions,

@@ -21,10 +21,9 @@ def review_command(
         help="The decisions file: each answer is appended (and flushed) as it is given; created when "
         "missing. Pairs it already decides are skipped, so a session resumes where the last stopped.",
     ),
-    pairs: str | None = typer.Option(
-        None,
+    pairs: str | None = options.file_option(
         "--pairs",
-        help="Review the pairs of this file (pairs or review output of dedupe or run; its review-band "
+        "Review the pairs of this file (pairs or review output of dedupe or run; its review-band "
         "and cohesion-split rows) instead of those found now.",
     ),
     rules: str | None = options.RulesOption,
