@@ -48,7 +48,11 @@ def dedupe_command(
     ),
     quiet: bool = options.Quiet,
     region: str | None = options.RegionOption,
-    decisions: str | None = options.DecisionsOption,
+    decisions: str | None = options.file_option(
+        "--decisions",
+        options.DECISIONS_HELP + " With --against, EXISTING's records are named existing:ID "
+        "(existing:C042, existing:row:7).",
+    ),
     *,
     read: ReadOptions,
     write: WriteFlags,

@@ -77,12 +77,12 @@ RegionOption = typer.Option(
     help="Country (ISO code: BR, RU, VN, US...) of rows that name none, over what the file's own evidence "
     "suggests (settings.default_region).",
 )
-DecisionsOption = file_option(
-    "--decisions",
+DECISIONS_HELP = (
     "A decisions file (left,right,decision,decided_at; `crmclean review` writes it): `same` pairs "
     "are joined and `different` pairs kept apart whatever the scores; with 20+ labelled pairs of both "
-    "kinds the match threshold is fitted to them.",
+    "kinds the match threshold is fitted to them."
 )
+DecisionsOption = file_option("--decisions", DECISIONS_HELP)
 FindingsOption = file_option(
     "--findings", "Write every finding (_row, column, rule, severity, value, message) here."
 )
