@@ -21,7 +21,7 @@ as a user would write it.
 
 * **pandas** — the naive approach: ``pd.read_csv(dtype=str)``, then one Python function per row
   (``for row in df.itertuples()``) calling email-validator, phonenumbers and stdnum on every value.
-* **pandera** (chosen over frictionless, see benchmarks/README.md) — a ``pandera.pandas``
+* **pandera** (see benchmarks/README.md) — a ``pandera.pandas``
   DataFrameSchema validated with ``lazy=True`` so every failure is collected: vectorized built-ins
   where pandera/pandas have them (``unique``, ``isin``, ``str_matches`` for e-mail — pandera has no
   e-mail validator, so a regex, as its users write — and ``pd.to_datetime`` for dates), frame-level
