@@ -29,39 +29,33 @@ import contextlib
 import dataclasses
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
-import polars.selectors as cs
 
 from crmclean import changes as change_log
 from crmclean import pipeline
 from crmclean.context import Context
-from crmclean.fill import apply_fill
 from crmclean.io.read import ROW, ReadOptions, Table
 from crmclean.io.write import PRIVATE
 from crmclean.normalize.phonebook import PhoneBook
 from crmclean.progress import NO_PROGRESS, Progress
 from crmclean.progress import step as progress_step
 from crmclean.rules.load import LoadedRules
-from crmclean.rules.model import UniqueCheck
 from crmclean.schema import RoleGuess
 from crmclean.stream import source
 from crmclean.stream.sink import ChunkWriter, can_stream
+from crmclean.stream.stages import CANDIDATE, CHECK, CHUNK, Batch, Stages
 from crmclean.tally import Tally
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
 DEFAULT_CHUNK_ROWS = 100_000
 BATCH_BYTES = 24 << 20  # ~100k records of a typical export: a batch peaks at ~250 MiB in memory
-GLOBAL_CHECKS = frozenset({"unique"})  # checks whose verdict on a row depends on other rows
 PHONEBOOK_LIMIT = 1_000_000  # parsed (number, region) pairs kept between chunks
-CHECK = "_check"  # position of the check in the rules: ties in the findings order keep rule order
-CHUNK = "_chunk"
-CANDIDATE = "_candidate"
 FINDINGS_ORDER = [ROW, "column", "rule", "message", CHECK]
 
 
@@ -75,15 +69,6 @@ def batch_bytes() -> int:
 def appendable(outputs: tuple[str | None, ...]) -> bool:
     """Whether every output given can be written batch by batch (CSV, NDJSON, Parquet)."""
     return all(can_stream(o) for o in outputs if o)
-
-
-def _candidate(columns: list[str]) -> pl.Expr:
-    """A hash of the key that equal keys share whether or not the check ignores case (trimmed, lower
-    case), null where the key is: rows whose candidate occurs once cannot be duplicates."""
-    parts = [cs.by_name(c).str.strip_chars().str.to_lowercase() for c in columns]
-    key = pl.concat_str(parts, separator="\x1f")
-    # fixed seeds: partitions hashed in other processes agree (given the same Polars version)
-    return pl.when(key.is_not_null()).then(key.hash(seed=0))
 
 
 class BoundedPhoneBook(PhoneBook):
@@ -162,18 +147,20 @@ def validate_file(
     spool_dir: str | Path | None = None,
     mode: int | None = PRIVATE,
     progress: Progress = NO_PROGRESS,
+    map_batches: BatchMap | None = None,
 ) -> StreamValidated:
     """``pipeline.check_table(read_table(path, options), loaded)``, a chunk of ``chunk_rows`` records at a
     time: same findings, in the same order. ``findings``: also write them there (any format
     crmclean.stream.sink appends to), atomically. ``keep_findings``: keep them in the result too
     (memory: the findings). ``on_chunk`` gets each chunk's frames and final findings; ``progress``
-    the rows done of the rows in the file."""
+    the rows done of the rows in the file; ``map_batches``: who runs each batch's stages (default
+    :func:`local_batches`; crmclean.stream.workers for Dask)."""
     with progress_step(progress, f"scanning {Path(path).name}", None, "rows"):
         plan = source.batches(path, options, chunk_rows, batch_bytes())
     try:
         writers = {"findings": findings}
         write = {"mode": mode}
-        run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write)
+        run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write, map_batches)
         return run.run(progress)
     finally:
         plan.close()
@@ -197,6 +184,7 @@ def clean_file(
     on_chunk: Callable[[ChunkResult], None] | None = None,
     spool_dir: str | Path | None = None,
     progress: Progress = NO_PROGRESS,
+    map_batches: BatchMap | None = None,
 ) -> StreamCleaned:
     """``pipeline.clean`` plus ``write_table`` of its outputs, a chunk at a time: the same rows in
     ``output`` (cleaned) and ``rejects`` (original values + ``_reasons``), the same change log and
@@ -213,10 +201,20 @@ def clean_file(
             "mode": mode,
             "encoding_errors": encoding_errors,
         }
-        run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write)
+        run = _Run(plan, loaded, writers, [str(path)], keep_findings, on_chunk, spool_dir, write, map_batches)
         return run.run(progress)  # type: ignore[return-value]
     finally:
         plan.close()
+
+
+BatchMap = Callable[[Stages, source.Batches], Iterator[Batch]]
+"""How a run's batches go through their stages: in batch order, whoever does the work."""
+
+
+def local_batches(stages: Stages, plan: source.Batches) -> Iterator[Batch]:
+    """The local engine: each batch read and put through its stages in this process, one at a time."""
+    for chunk, frame in plan.frames():
+        yield stages.batch(chunk.index, frame)
 
 
 def pin_today(loaded: LoadedRules) -> LoadedRules:
@@ -239,8 +237,10 @@ class _Run:
         on_chunk: Callable[[ChunkResult], None] | None,
         spool_dir: str | Path | None,
         write: dict | None = None,
+        map_batches: BatchMap | None = None,
     ) -> None:
         self.plan, self.loaded = plan, pin_today(loaded)
+        self.map = map_batches or local_batches
         self.clean = "cleaned" in targets
         self.keep, self.on_chunk, self.spool_dir = keep_findings, on_chunk, spool_dir
         table = plan.table()
@@ -251,11 +251,10 @@ class _Run:
         kind = StreamCleaned if self.clean else StreamValidated
         self.columns = table.columns
         self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), Tally(self.columns))
-        self.checks = self.loaded.rules.validate_
-        self.global_checks = [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
-        self.key_columns: dict[int, tuple[list[str], list[str]]] = {}
+        self.stages = Stages(self.loaded, self.ctx)
+        self.checks = self.stages.checks
+        self.global_checks = self.stages.global_checks
         self.keys: dict[int, list[pl.DataFrame]] = {i: [] for i in self.global_checks}
-        self.segments: dict[tuple, dict[tuple[str, str | None], int]] = {}  # step -> (column, rule) -> part
         self.defer_findings = bool(self.global_checks)
         self.defer_rows = self.clean and any(self.checks[i].severity == "error" for i in self.global_checks)
         self.in_order = plan.monotonic  # chunk order is _row order: append, else sort at the end
@@ -281,9 +280,9 @@ class _Run:
         try:
             self.spool = Path(spool.name)
             progress.start("cleaning" if self.clean else "validating", self.plan.rows, "rows")
-            for chunk, frame in self.plan.frames():
-                self._chunk(chunk.index, frame)
-                progress.advance(frame.height)
+            for batch in self.map(self.stages, self.plan):
+                self._chunk(batch)
+                progress.advance(batch.frame.height)
             progress.finish()
             if self.defer_findings:
                 progress.start("checking across chunks", None, "rows")
@@ -306,17 +305,17 @@ class _Run:
             with contextlib.suppress(Exception):
                 writer.abort()
 
-    def _chunk(self, index: int, frame: pl.DataFrame) -> None:
-        prepared, logs = self._prepare(frame)
-        changes = pl.concat([log for _, log in logs]) if logs else change_log.empty()
+    def _chunk(self, batch: Batch) -> None:
+        """A batch after its stages (in batch order): change log out, findings final or kept for the end."""
+        index, frame, prepared, partial = batch.index, batch.frame, batch.prepared, batch.partial
+        for i, keys in batch.keys.items():
+            self.keys[i].append(keys)
+        changes = batch.changes
         if "changes" in self.writers:
-            for segment, log in logs:
+            for segment, log in batch.logs:
                 self.writers["changes"].append(log, segment)
         if self.clean:
             self.result.changes += changes.height  # type: ignore[attr-defined]
-        partial = self._validate(prepared, index)
-        fixed = F.repairs(changes).with_columns(pl.lit(len(self.checks), pl.Int32).alias(CHECK))
-        partial = pl.concat([partial, fixed])  # after every check, as pipeline.validate puts them
         if not self.defer_findings:
             self._emit(index, frame, prepared, changes, self._final(partial, None))
             return
@@ -327,78 +326,6 @@ class _Run:
         frame.write_ipc(self.spool / f"frame-{index}.arrow")
         prepared.write_ipc(self.spool / f"prepared-{index}.arrow")
         changes.write_ipc(self.spool / f"changes-{index}.arrow")
-
-    def _prepare(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, pl.DataFrame]]]:
-        """pipeline.prepare's fill and normalize, one rule at a time so that each step's change log
-        stays apart (the log's order is step, then row, over the whole file)."""
-        ctx, rules, logs = self.ctx, self.loaded.rules, []
-        for i, rule in enumerate(rules.fill):
-            frame, log = apply_fill(frame, [rule], ctx, self.loaded.base)
-            fill_keys: list[tuple[str, str | None]] = [(c, None) for c in ctx.targets(rule.column, rule.role)]
-            parts = self._segments(("fill", i), fill_keys)
-            logs.extend(self._split(log, parts, by_rule=False))
-        for i, norm in enumerate(rules.normalize):
-            frame, log = pipeline.normalize(frame, [norm], ctx)
-            targets = ctx.targets(norm.column, norm.role)
-            steps: list[tuple[str, str | None]] = [
-                (c, f"normalize:{step}") for c in targets for step in norm.steps
-            ]
-            logs.extend(self._split(log, self._segments(("normalize", i), steps), by_rule=True))
-        return frame, logs
-
-    def _segments(self, step: tuple, keys: list[tuple[str, str | None]]) -> dict[tuple, int]:
-        """Segment numbers of a rule's change-log parts, in the order the eager pipeline logs them."""
-        found = self.segments.get(step)
-        if found is None:
-            start = sum(len(v) for v in self.segments.values())
-            found = {}
-            for key in keys:  # the same step twice on a column in one rule: one part (documented)
-                found.setdefault(key, start + len(found))
-            self.segments[step] = found
-        return found
-
-    @staticmethod
-    def _split(
-        log: pl.DataFrame, parts: dict[tuple, int], *, by_rule: bool
-    ) -> list[tuple[int, pl.DataFrame]]:
-        if log.height == 0:
-            return []
-        keys = ["column", "rule"] if by_rule else ["column"]
-        out = []
-        for key, part in log.partition_by(keys, maintain_order=True, as_dict=True).items():
-            segment = parts[(key[0], key[1] if by_rule else None)]
-            out.append((segment, part))
-        return sorted(out, key=lambda p: p[0])
-
-    def _validate(self, prepared: pl.DataFrame, index: int) -> pl.DataFrame:
-        """Every check in rules order; ``unique`` checks keep their key columns for the end."""
-        parts = [F.empty().with_columns(pl.lit(0, pl.Int32).alias(CHECK))]
-        for i, check in enumerate(self.checks):
-            if i in self.keys:
-                keys, columns = self._keys_of(i)
-                if keys:
-                    self.keys[i].append(
-                        prepared.select(
-                            cs.by_name(ROW, *columns),
-                            pl.lit(index, pl.UInt32).alias(CHUNK),
-                            _candidate(keys).alias(CANDIDATE),
-                        )
-                    )
-                continue
-            found = run_check(prepared, check, self.ctx)
-            parts.append(found.with_columns(pl.lit(i, pl.Int32).alias(CHECK)))
-        return pl.concat(parts)
-
-    def _keys_of(self, i: int) -> tuple[list[str], list[str]]:
-        """The unique check's key columns, and those plus the columns its ``when:`` reads."""
-        found = self.key_columns.get(i)
-        if found is None:
-            check = self.checks[i]
-            assert isinstance(check, UniqueCheck)  # key columns are asked of unique checks only
-            keys = self.ctx.resolve_many(check.columns, "check `unique`")
-            when = self.ctx.condition(check.when).meta.root_names() if keys else []
-            found = self.key_columns[i] = (keys, [c for c in dict.fromkeys([*keys, *when]) if c != ROW])
-        return found
 
     def _final(self, partial: pl.DataFrame, global_part: pl.DataFrame | None) -> pl.DataFrame:
         parts = [partial] if global_part is None else [partial, global_part]

@@ -310,7 +310,7 @@ def test_parquet_and_ndjson_outputs_hold_the_same_rows(tmp_path, good):
 
 
 def test_a_failure_mid_run_writes_nothing(tmp_path, monkeypatch, good):
-    from crmclean.stream import chunked as run
+    from crmclean.stream import stages as run
 
     calls = {"n": 0}
     real = run.run_check

@@ -1,0 +1,62 @@
+"""The Dask engine for a batched run: each batch's stages (fill, normalize, row checks, ``unique`` keys)
+run on the workers; everything else stays where the local engine has it, on the client.
+
+The run's :class:`~crmclean.stream.stages.Stages` (rules, the file's Context) and its plan are sent
+once to every worker (``scatter(broadcast=True)``): a worker loads them, and its phone book fills,
+once per run, not per batch. A task gets a batch index, reads that batch's byte range of the file
+itself (the path must be readable by every worker at the same path), and returns the
+:class:`~crmclean.stream.stages.Batch`. The client takes the results in batch order, merges the
+tallies, appends the outputs (the sink stays on the client) and decides the ``unique`` checks after
+the last batch, exactly as the local engine does: same findings, same output bytes, same report.
+
+At most ``window`` batches are in flight (default: two per worker), so the client holds a bounded
+number of results while it writes them in order. A file in a legacy encoding is decoded from its
+start by every task (the plan's offsets are in the decoded text), so Dask pays off on UTF-8 files;
+a source that is not a planned CSV (stdin, Excel, ...) is one batch in memory, run on the client.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from crmclean.stream import source
+from crmclean.stream.chunked import BatchMap, local_batches
+from crmclean.stream.stages import Batch, Stages
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+
+def _batch(stages: Stages, plan: source.Plan, index: int) -> Batch:
+    """On a worker: batch ``index`` read from the file and put through the stages."""
+    ((chunk, frame),) = source.chunks(plan, {index})
+    return stages.batch(chunk.index, frame)
+
+
+def dask_batches(client: Client, window: int | None = None) -> BatchMap:
+    """A BatchMap (crmclean.stream.chunked) that runs the batches on ``client``'s workers."""
+
+    def run(stages: Stages, plan: source.Batches) -> Iterator[Batch]:
+        if not isinstance(plan, source.Plan) or len(plan.chunks) < 2:
+            yield from local_batches(stages, plan)
+            return
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        size = window or 2 * workers
+        staged, planned = client.scatter([stages, plan], broadcast=True, hash=False)
+        run_id = uuid.uuid4().hex
+        pending: deque = deque()
+        try:
+            for chunk in plan.chunks:
+                key = f"crmclean-batch-{run_id}-{chunk.index}"
+                pending.append(client.submit(_batch, staged, planned, chunk.index, key=key, pure=False))
+                if len(pending) >= size:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            client.cancel([*pending, staged, planned])
+
+    return run
