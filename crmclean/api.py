@@ -21,6 +21,7 @@ from typing import TypedDict, Unpack
 
 import polars as pl
 
+from crmclean import engine as engines
 from crmclean import pipeline, stream
 from crmclean.dedupe.decisions import DecisionsSource, load_decisions
 from crmclean.dedupe.engine import DedupeResult
@@ -482,13 +483,45 @@ def validate_file(
     options: ReadOptions | None = None,
     mode: int | None = PRIVATE,
     progress: Progress = NO_PROGRESS,
+    engine: engines.Engine = "local",
+    scheduler: str | None = None,
 ) -> FileRun:
     """:func:`validate` of a file in batches (a CSV file: about ``CRMCLEAN_STREAM_MIN_BYTES`` at a time;
     other formats: one batch), memory bounded by the batch; ``findings`` written as they are found
-    (CSV, NDJSON or Parquet), atomically. Same findings and report as :func:`validate`."""
+    (CSV, NDJSON or Parquet), atomically. Same findings and report as :func:`validate`.
+    ``engine="dask"``: the batches run on Dask workers (crmclean.engine: a LocalCluster, or the
+    ``scheduler`` address); same findings, outputs and report. Call it under
+    ``if __name__ == "__main__":``, and give a path every worker can read."""
     loaded = rules if isinstance(rules, LoadedRules) else load_rules(rules)
-    result = stream.validate_file(path, loaded, options, findings=findings, mode=mode, progress=progress)
+    with engines.session(engine, scheduler) as client:
+        result = stream.validate_file(
+            path,
+            loaded,
+            options,
+            findings=findings,
+            mode=mode,
+            progress=progress,
+            map_batches=_batches(client),
+        )
     return FileRun(loaded, report or ReportOptions(), result)
+
+
+def _batches(client: object) -> stream.BatchMap | None:
+    """Who runs the batches' stages: None (this process) without a Dask client."""
+    if client is None:
+        return None
+    from crmclean.stream.workers import dask_batches
+
+    return dask_batches(client)  # type: ignore[arg-type]
+
+
+def _keys_of(client: object) -> pipeline.KeysOf | None:
+    """Who builds dedupe's match keys: None (this process) without a Dask client."""
+    if client is None:
+        return None
+    from crmclean.stream.workers import dask_match_keys
+
+    return dask_match_keys(client)  # type: ignore[arg-type]
 
 
 def clean_file(
@@ -506,25 +539,30 @@ def clean_file(
     mode: int | None = PRIVATE,
     encoding_errors: str = "strict",
     progress: Progress = NO_PROGRESS,
+    engine: engines.Engine = "local",
+    scheduler: str | None = None,
 ) -> FileRun:
     """:func:`clean` of a file in batches, its outputs written as they are decided (CSV, NDJSON or
     Parquet), renamed into place only once every row landed in exactly one of them. The bytes are
-    those ``clean`` + ``write_table`` write (Parquet: the same rows, other row groups)."""
+    those ``clean`` + ``write_table`` write (Parquet: the same rows, other row groups). ``engine``,
+    ``scheduler``: as for :func:`validate_file`."""
     loaded = rules if isinstance(rules, LoadedRules) else load_rules(rules)
-    result = stream.clean_file(
-        path,
-        loaded,
-        options,
-        output=output,
-        rejects=rejects,
-        changes=changes,
-        findings=findings,
-        out_encoding=encoding,
-        escape_formulas=formulas,
-        mode=mode,
-        encoding_errors=encoding_errors,
-        progress=progress,
-    )
+    with engines.session(engine, scheduler) as client:
+        result = stream.clean_file(
+            path,
+            loaded,
+            options,
+            output=output,
+            rejects=rejects,
+            changes=changes,
+            findings=findings,
+            out_encoding=encoding,
+            escape_formulas=formulas,
+            mode=mode,
+            encoding_errors=encoding_errors,
+            progress=progress,
+            map_batches=_batches(client),
+        )
     return FileRun(loaded, report or ReportOptions(), result)
 
 
@@ -536,15 +574,20 @@ def dedupe(
     options: ReadOptions | None = None,
     progress: Progress = NO_PROGRESS,
     decisions: DecisionsSource | None = None,
+    engine: engines.Engine = "local",
+    scheduler: str | None = None,
 ) -> Deduplication:
     """Cluster probable duplicate customers (zero-config from the detected roles; tuned under
     ``dedupe:`` in the rules). ``decisions``: a decisions file (path) or frame
     (``left, right, decision, decided_at``; see :mod:`crmclean.dedupe.decisions`): a person's
     ``same`` and ``different`` outrank every score. ``progress`` (crmclean.progress) is told each
-    step and how far it is."""
+    step and how far it is. ``engine="dask"``: the match keys are built on Dask workers (see
+    :func:`validate_file`); the clusters are the same."""
     table = _read(source, options, progress)
     loaded = load_rules(rules, region=region)
-    return Deduplication(table, loaded, pipeline.dedupe(table, loaded, progress, _decisions(decisions)))
+    with engines.session(engine, scheduler) as client:
+        found = pipeline.dedupe(table, loaded, progress, _decisions(decisions), _keys_of(client))
+    return Deduplication(table, loaded, found)
 
 
 def link(
@@ -619,12 +662,16 @@ def run(
     rules: RulesSource = None,
     *,
     decisions: DecisionsSource | None = None,
+    engine: engines.Engine = "local",
+    scheduler: str | None = None,
     **arguments: Unpack[Arguments],
 ) -> RunResult:
     """The main job: fill, normalize, validate, split, dedupe the cleaned rows, merge golden records.
-    ``decisions`` as for :func:`dedupe`."""
+    ``decisions``, ``engine`` and ``scheduler`` as for :func:`dedupe`."""
     table, loaded, progress = _start(source, rules, arguments)
-    ran = pipeline.run(table, loaded, progress=progress, decisions=_decisions(decisions))
+    with engines.session(engine, scheduler) as client:
+        keys_of = _keys_of(client)
+        ran = pipeline.run(table, loaded, progress=progress, decisions=_decisions(decisions), keys_of=keys_of)
     report = arguments.get("report") or ReportOptions()
     return RunResult(table, loaded, report, ran.cleaned.validated, cleaned_result=ran.cleaned, ran=ran)
 

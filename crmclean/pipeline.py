@@ -8,6 +8,7 @@ Each stage is a plain function of a frame; nothing here prints or knows about th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -189,14 +190,22 @@ def keys_of_records(prepared: Prepared) -> pl.DataFrame:
     return frame.select(ROW).with_columns(key=record_keys(frame, prepared.ctx.first_of("customer_id"), ROW))
 
 
+KeysOf = Callable[[pl.DataFrame, Context], pl.DataFrame]
+"""Who builds the match keys of prepared rows: ``match_keys`` here, or on Dask workers
+(crmclean.stream.workers.dask_match_keys); the keys are the same."""
+
+
 def dedupe_prepared(
-    prepared: Prepared, loaded: LoadedRules, decisions: pl.DataFrame | None = None
+    prepared: Prepared,
+    loaded: LoadedRules,
+    decisions: pl.DataFrame | None = None,
+    keys_of: KeysOf | None = None,
 ) -> Deduped:
     """Cluster the prepared rows; ``decisions``: a person's (from
     :func:`crmclean.dedupe.decisions.load_decisions`), which outrank the scores."""
     progress = prepared.ctx.progress
     with progress_step(progress, "building match keys", None, "rows"):
-        keys = match_keys(prepared.frame, prepared.ctx)
+        keys = (keys_of or match_keys)(prepared.frame, prepared.ctx)
     labels: Labels | None = None
     if decisions is not None:
         labels = resolve(decisions, keys.get_column(ROW), keys_of_records(prepared))
@@ -208,10 +217,11 @@ def dedupe(
     loaded: LoadedRules,
     progress: Progress = NO_PROGRESS,
     decisions: pl.DataFrame | None = None,
+    keys_of: KeysOf | None = None,
 ) -> Deduped:
     """Prepare (fill, normalize) and cluster probable duplicate customers; ``decisions`` outrank the
     scores."""
-    return dedupe_prepared(prepare(table, loaded, progress), loaded, decisions)
+    return dedupe_prepared(prepare(table, loaded, progress), loaded, decisions, keys_of)
 
 
 @dataclass
@@ -267,6 +277,7 @@ def run(
     loaded: LoadedRules,
     progress: Progress = NO_PROGRESS,
     decisions: pl.DataFrame | None = None,
+    keys_of: KeysOf | None = None,
 ) -> Ran:
     """Fill -> normalize -> validate -> split -> dedupe the clean rows -> golden records;
     ``progress`` (crmclean.progress) is told each step, and how far it is; ``decisions`` outrank the
@@ -274,7 +285,7 @@ def run(
     cleaned = clean(table, loaded, progress)
     prepared = cleaned.validated.prepared
     clean_rows = Prepared(prepared.table, prepared.guesses, prepared.ctx, cleaned.cleaned, prepared.changes)
-    deduped = dedupe_prepared(clean_rows, loaded, decisions)
+    deduped = dedupe_prepared(clean_rows, loaded, decisions, keys_of)
     with progress_step(progress, "merging golden records", None, "clusters"):
         golden = deduped.golden(loaded)
     return Ran(cleaned, deduped, golden)

@@ -8,7 +8,7 @@ import typer
 
 from crmclean import api, stream
 from crmclean.cli import options, progress
-from crmclean.cli.options import ReportFlags, WriteFlags
+from crmclean.cli.options import EngineFlags, ReportFlags, WriteFlags
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.errors import UsageError
 from crmclean.io.read import ReadOptions
@@ -24,6 +24,7 @@ def default_rejects(output: str) -> str:
 @options.read_flags
 @options.write_flags
 @options.report_flags
+@options.engine_flags
 def clean_command(
     file: str = options.InputFile,
     output: str = options.output_option(
@@ -45,6 +46,7 @@ def clean_command(
     read: ReadOptions,
     write: WriteFlags,
     report: ReportFlags,
+    engine: EngineFlags,
 ) -> int:
     """Fill and normalize; write clean rows to OUTPUT and rows with errors to REJECTS.
 
@@ -82,11 +84,13 @@ def clean_command(
                 mode=write.mode,
                 encoding_errors=write.errors,
                 progress=watch,
+                **engine.kwargs(),
             )
         rejected = run.report.rows_rejected or 0
         if not report.quiet and rejected:
             stderr.print(f"{rejected:,} rejected rows written to {rejects}", markup=False)
         return emit_report(run.report, report, terminal=stderr, stdout_free=False)
+    options.local_only(engine, "outputs in these formats")
     with progress.shown(quiet=report.quiet) as watch:
         result = api.clean(file, loaded, report=report.options, options=read, progress=watch)
     write_table(result.cleaned, output, **kwargs)

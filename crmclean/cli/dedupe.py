@@ -6,7 +6,7 @@ import typer
 
 from crmclean import api
 from crmclean.cli import options, progress
-from crmclean.cli.options import WriteFlags
+from crmclean.cli.options import EngineFlags, WriteFlags
 from crmclean.cli.output import terminal_console
 from crmclean.errors import ExitCode, UsageError
 from crmclean.io.read import ReadOptions
@@ -17,6 +17,7 @@ from crmclean.report.json import render_dedupe_json
 
 @options.read_flags
 @options.write_flags
+@options.engine_flags
 def dedupe_command(
     file: str = options.InputFile,
     output: str = options.output_option(
@@ -56,6 +57,7 @@ def dedupe_command(
     *,
     read: ReadOptions,
     write: WriteFlags,
+    engine: EngineFlags,
 ) -> int:
     """Find records of the same customer; mark each row with its cluster, optionally merge them.
 
@@ -79,12 +81,21 @@ def dedupe_command(
     kwargs = write.kwargs([file] if against is None else [file, against])
     result: api.Deduplication | api.Linkage
     if against is not None:
+        options.local_only(engine, "--against")
         loaded = api.load_rules(rules, region=region)
         result = api.link(file, against, loaded, options=read, decisions=decisions)
         write_table(result.annotated, output, **kwargs)
     else:
         with progress.shown(quiet=quiet or fmt is options.HumanOrJson.json) as watch:
-            result = api.dedupe(file, rules, region=region, options=read, progress=watch, decisions=decisions)
+            result = api.dedupe(
+                file,
+                rules,
+                region=region,
+                options=read,
+                progress=watch,
+                decisions=decisions,
+                **engine.kwargs(),
+            )
         write_table(result.clusters, output, **kwargs)
         if golden:
             write_table(result.golden, golden, **kwargs)

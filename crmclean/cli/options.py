@@ -1,9 +1,9 @@
 """Options shared by several commands, defined once, and the bundles that hand a command one typed
 object instead of a dozen flags.
 
-A bundle (``@read_flags``, ``@report_flags``, ``@write_flags``) adds its options to the command's
-signature, so they appear in ``--help`` and are parsed by Typer as usual, and passes the command a
-single argument (``read``, ``report``, ``write``) built from them.
+A bundle (``@read_flags``, ``@report_flags``, ``@write_flags``, ``@engine_flags``) adds its options
+to the command's signature, so they appear in ``--help`` and are parsed by Typer as usual, and passes
+the command a single argument (``read``, ``report``, ``write``, ``engine``) built from them.
 """
 
 from __future__ import annotations
@@ -164,6 +164,64 @@ read_flags = bundle(
         ),
     },
     _read_options,
+)
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+class EngineName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+@dataclass(frozen=True)
+class EngineFlags:
+    """Where the work runs (crmclean.engine): this process, or Dask workers."""
+
+    engine: EngineName
+    scheduler: str | None
+
+    @property
+    def dask(self) -> bool:
+        return self.engine is EngineName.dask
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the api functions that take an engine."""
+        return {"engine": self.engine.value, "scheduler": self.scheduler}
+
+
+def _engine_flags(engine: EngineName, scheduler: str | None) -> EngineFlags:
+    if scheduler and engine is not EngineName.dask:
+        raise UsageError("--scheduler needs --engine dask")
+    return EngineFlags(engine, scheduler)
+
+
+engine_flags = bundle(
+    "engine",
+    {
+        "engine": (
+            EngineName,
+            typer.Option(
+                EngineName.local,
+                "--engine",
+                help="Where the work runs: local (this process) or dask (Dask workers: a LocalCluster "
+                "of one process per core, or --scheduler's cluster; pip install 'crmclean[dask]'). "
+                "Same results either way.",
+            ),
+        ),
+        "scheduler": (
+            str | None,
+            typer.Option(
+                None,
+                "--scheduler",
+                metavar="ADDRESS",
+                help="With --engine dask: a running Dask scheduler (tcp://HOST:8786) instead of a "
+                "LocalCluster; default: $DASK_SCHEDULER_ADDRESS. Workers must read FILE at the same path.",
+            ),
+        ),
+    },
+    _engine_flags,
 )
 
 
@@ -383,4 +441,13 @@ def one_stdout(**outputs: bool) -> None:
         raise UsageError(
             f"{' and '.join(on_stdout)} would both be written to stdout",
             hint="give all but one of them a file name",
+        )
+
+
+def local_only(engine: EngineFlags, what: str) -> None:
+    """A UsageError when ``--engine dask`` is asked for work only the local engine does."""
+    if engine.dask:
+        raise UsageError(
+            f"--engine dask does not apply to {what}",
+            hint="write CSV, NDJSON or Parquet outputs (appended batch by batch), or use --engine local",
         )

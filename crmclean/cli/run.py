@@ -9,7 +9,7 @@ import typer
 
 from crmclean import api
 from crmclean.cli import options, progress
-from crmclean.cli.options import ReportFlags, WriteFlags
+from crmclean.cli.options import EngineFlags, ReportFlags, WriteFlags
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.errors import UsageError
 from crmclean.io.read import ReadOptions
@@ -25,6 +25,7 @@ class OutFormat(StrEnum):
 @options.read_flags
 @options.write_flags
 @options.report_flags
+@options.engine_flags
 def run_command(
     file: str = options.InputFile,
     out_dir: str = typer.Option(
@@ -39,6 +40,7 @@ def run_command(
     read: ReadOptions,
     write: WriteFlags,
     report: ReportFlags,
+    engine: EngineFlags,
 ) -> int:
     """The main job: read, fill, normalize, validate, dedupe and merge in one pass.
 
@@ -55,7 +57,13 @@ def run_command(
     check_report_targets(report, [file])
     with progress.shown(quiet=report.quiet) as watch:  # on stderr, for a person watching only
         result = api.run(
-            file, loaded, report=report.options, options=read, progress=watch, decisions=decisions
+            file,
+            loaded,
+            report=report.options,
+            options=read,
+            progress=watch,
+            decisions=decisions,
+            **engine.kwargs(),
         )
         folder.mkdir(parents=True, exist_ok=True)
         kwargs = write.kwargs([file])

@@ -6,7 +6,7 @@ import typer
 
 from crmclean import api, stream
 from crmclean.cli import options, progress
-from crmclean.cli.options import ReportFlags, ReportFormat
+from crmclean.cli.options import EngineFlags, ReportFlags, ReportFormat
 from crmclean.cli.output import check_report_targets, emit_report, terminal_console
 from crmclean.io.read import ReadOptions
 from crmclean.io.write import check_distinct_outputs, write_table
@@ -14,6 +14,7 @@ from crmclean.io.write import check_distinct_outputs, write_table
 
 @options.read_flags
 @options.report_flags
+@options.engine_flags
 def validate_command(
     file: str = options.InputFile,
     rules: str | None = options.RulesOption,
@@ -23,6 +24,7 @@ def validate_command(
     *,
     read: ReadOptions,
     report: ReportFlags,
+    engine: EngineFlags,
 ) -> int:
     """Check an export against rules and report; exit 1 when the gate fails, 0 otherwise.
 
@@ -37,9 +39,16 @@ def validate_command(
     if stream.appendable((findings,)):  # in batches (one for a small file), findings as they come
         with progress.shown(quiet=report.quiet) as watch:
             result = api.validate_file(
-                file, loaded, findings=findings, report=report.options, options=read, progress=watch
+                file,
+                loaded,
+                findings=findings,
+                report=report.options,
+                options=read,
+                progress=watch,
+                **engine.kwargs(),
             )
         return emit_report(result.report, report, terminal=terminal_console(), stdout_free=findings != "-")
+    options.local_only(engine, "--findings in this format")
     with progress.shown(quiet=report.quiet) as watch:
         validation = api.validate(file, loaded, report=report.options, options=read, progress=watch)
     if findings:

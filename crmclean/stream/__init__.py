@@ -13,6 +13,7 @@ default 24 MiB); any other source is one batch. See docs/scaling.md for the desi
 
 from crmclean.stream.chunked import (
     DEFAULT_CHUNK_ROWS,
+    BatchMap,
     ChunkResult,
     StreamCleaned,
     StreamValidated,
@@ -26,6 +27,7 @@ from crmclean.stream.source import Batches, Plan, Whole, batches, chunks, plan
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
+    "BatchMap",
     "Batches",
     "ChunkResult",
     "ChunkWriter",

@@ -68,7 +68,7 @@ class Stages:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["ctx"] = _portable(self.ctx)
+        state["ctx"] = portable(self.ctx)
         return state
 
     @property
@@ -147,7 +147,7 @@ class Stages:
         return found
 
 
-def _portable(ctx: Context) -> Context:
+def portable(ctx: Context) -> Context:
     """The Context as another process needs it: the client's progress display stays behind, and the
     phone book starts empty there (a cache)."""
     import dataclasses

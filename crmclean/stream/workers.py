@@ -13,6 +13,9 @@ At most ``window`` batches are in flight (default: two per worker), so the clien
 number of results while it writes them in order. A file in a legacy encoding is decoded from its
 start by every task (the plan's offsets are in the decoded text), so Dask pays off on UTF-8 files;
 a source that is not a planned CSV (stdin, Excel, ...) is one batch in memory, run on the client.
+
+Dedupe: :func:`dask_match_keys` builds the match keys of the prepared rows on the workers; blocking,
+scoring, evidence and clustering run on the client as they do locally.
 """
 
 from __future__ import annotations
@@ -22,9 +25,14 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import polars as pl
+
+from crmclean.context import Context
+from crmclean.dedupe.keys import match_keys
+from crmclean.pipeline import KeysOf
 from crmclean.stream import source
 from crmclean.stream.chunked import BatchMap, local_batches
-from crmclean.stream.stages import Batch, Stages
+from crmclean.stream.stages import Batch, Stages, portable
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -60,3 +68,28 @@ def dask_batches(client: Client, window: int | None = None) -> BatchMap:
             client.cancel([*pending, staged, planned])
 
     return run
+
+
+def dask_match_keys(client: Client, parts: int | None = None) -> KeysOf:
+    """``crmclean.dedupe.keys.match_keys`` on ``client``'s workers: the prepared rows cut into
+    ``parts`` slices (default: two per worker), each slice's keys built on a worker (one record's keys
+    depend on that record only), stacked back in row order. Blocking, scoring and clustering stay on
+    the client, so the clusters are the local engine's."""
+
+    def keys(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        count = parts or 2 * workers
+        size = max(1, -(-frame.height // count))
+        if frame.height <= size:
+            return match_keys(frame, ctx)
+        shared = client.scatter(portable(ctx), broadcast=True, hash=False)
+        try:
+            futures = [
+                client.submit(match_keys, frame.slice(start, size), shared, pure=False)
+                for start in range(0, frame.height, size)
+            ]
+            return pl.concat(client.gather(futures))
+        finally:
+            client.cancel([shared])
+
+    return keys
