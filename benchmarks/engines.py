@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.suite import dataset
+from benchmarks.suite import dataset, run_child
 from crmclean import api
 
 
@@ -82,6 +83,32 @@ def _dask(path: Path, out: Path, workers: int) -> dict:
         "findings": run.result.counts["findings"],
         "_report": run.report.render("json"),
     }
+
+
+def stage_validate_dask(rows: int) -> list[dict]:
+    """The suite's stage ``validate_dask``: this benchmark in a child process, one result per engine
+    (tool ``local`` or ``dask-N``); peak MiB is the whole child's (client and all runs), workers apart."""
+    out, _, peak = run_child(
+        [sys.executable, "-m", "benchmarks.engines", "--rows", str(rows)], "validate_dask"
+    )
+    found = json.loads(out[out.index("{") :])
+    results = []
+    for r in found["results"]:
+        tool = "local" if r["engine"] == "local" else f"dask-{r['workers']}"
+        seconds = r["wall_s"]
+        results.append(
+            {
+                "stage": "validate_dask",
+                "rows": rows,
+                "tool": tool,
+                "dataset": "generated",
+                "seconds": seconds,
+                "rows_per_second": round(rows / seconds) if seconds else None,
+                "peak_mib": peak,
+                **r,
+            }
+        )
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:

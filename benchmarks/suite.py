@@ -28,7 +28,7 @@ VALIDATE_BASELINES = ("validate_pandas", "validate_pandera", "validate_frictionl
 COMPARE = ("dedupe", "dedupe_splink", "febrl", *VALIDATE_BASELINES)
 # Large exports, chunked (crmclean.stream; benchmarks/stream.py): 10M rows, about 25 minutes, so opt-in:
 # python -m benchmarks --stages validate_stream,clean_stream
-LARGE = ("validate_stream", "clean_stream")
+LARGE = ("validate_stream", "clean_stream", "validate_dask")  # validate_dask: benchmarks/engines.py
 STANDARD_ROWS = (10_000, 100_000, 1_000_000)
 DEFAULT_ROWS = {
     "dedupe": (30_000, 300_000),
@@ -39,6 +39,7 @@ DEFAULT_ROWS = {
     "validate_frictionless": (100_000,),
     "validate_stream": (10_000_000,),
     "clean_stream": (10_000_000,),
+    "validate_dask": (1_000_000,),
 }
 VERSUS = {
     "dedupe_splink": "dedupe",
@@ -147,6 +148,10 @@ def run_stage(stage: str, rows: int) -> list[dict]:
         from benchmarks.febrl import stage_febrl
 
         return stage_febrl()
+    if stage == "validate_dask":
+        from benchmarks.engines import stage_validate_dask
+
+        return stage_validate_dask(rows)
     if stage in VALIDATE_BASELINES:
         from benchmarks.validate_baseline import stage_validate
 
