@@ -108,8 +108,8 @@ class Stages:
     def _segments(self, step: tuple, keys: list[tuple[str, str | None]]) -> dict[tuple, int]:
         """Segment numbers of a rule's change-log parts, in the order the eager pipeline logs them."""
         found = self.segments.get(step)
-        if found is None:
-            start = sum(len(v) for v in self.segments.values())
+        if found is None:  # the parts of the steps before this one (fill < normalize, then by index)
+            start = sum(len(v) for k, v in list(self.segments.items()) if k < step)
             found = {}
             for key in keys:  # the same step twice on a column in one rule: one part (documented)
                 found.setdefault(key, start + len(found))
