@@ -126,3 +126,12 @@ def test_without_distributed_the_dask_engine_says_how_to_install_it():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr
     assert "pip install 'crmclean[dask]'" in done.stderr
+
+
+def test_outputs_only_the_local_engine_writes_are_refused_with_dask(tmp_path, capsys):
+    from crmclean.cli.app import main
+
+    code = main(["validate", str(EXAMPLE), "--findings", str(tmp_path / "f.xlsx"), "--engine", "dask", "-q"])
+    assert code == 2
+    assert "--engine dask does not apply" in capsys.readouterr().err
+    assert main(["validate", str(EXAMPLE), "--scheduler", "tcp://127.0.0.1:1", "-q"]) == 2
