@@ -20,6 +20,7 @@ scoring, evidence and clustering run on the client as they do locally.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -38,8 +39,15 @@ if TYPE_CHECKING:
     from distributed import Client
 
 
+def _in_worker() -> None:
+    """A Dask worker process is daemonic and may not start processes: the per-value pool
+    (crmclean.normalize.parallel) stays off there; the workers are the parallelism."""
+    os.environ["CRMCLEAN_WORKERS"] = "1"
+
+
 def _batch(stages: Stages, plan: source.Plan, index: int) -> Batch:
     """On a worker: batch ``index`` read from the file and put through the stages."""
+    _in_worker()
     ((chunk, frame),) = source.chunks(plan, {index})
     return stages.batch(chunk.index, frame)
 
@@ -70,6 +78,11 @@ def dask_batches(client: Client, window: int | None = None) -> BatchMap:
     return run
 
 
+def _match_keys(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    _in_worker()
+    return match_keys(frame, ctx)
+
+
 def dask_match_keys(client: Client, parts: int | None = None) -> KeysOf:
     """``crmclean.dedupe.keys.match_keys`` on ``client``'s workers: the prepared rows cut into
     ``parts`` slices (default: two per worker), each slice's keys built on a worker (one record's keys
@@ -85,7 +98,7 @@ def dask_match_keys(client: Client, parts: int | None = None) -> KeysOf:
         shared = client.scatter(portable(ctx), broadcast=True, hash=False)
         try:
             futures = [
-                client.submit(match_keys, frame.slice(start, size), shared, pure=False)
+                client.submit(_match_keys, frame.slice(start, size), shared, pure=False)
                 for start in range(0, frame.height, size)
             ]
             return pl.concat(client.gather(futures))
