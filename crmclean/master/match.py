@@ -63,7 +63,7 @@ class _Lookup:
 
 
 _SEED = 1234
-_Key = tuple[str, tuple[object, ...], tuple[object, ...]]
+_Key = tuple[tuple[object, ...], tuple[object, ...], tuple[object, ...]]
 
 
 class _RecordContext(Context):
@@ -84,7 +84,7 @@ class _RecordContext(Context):
         self._inferred = None
         self._memo = {}
 
-    def _key(self, what: str, frame: pl.DataFrame) -> _Key | None:
+    def _key(self, what: tuple[object, ...], frame: pl.DataFrame) -> _Key | None:
         if ROW not in frame.columns:
             return None
         country = self.first_of("country")
@@ -92,20 +92,36 @@ class _RecordContext(Context):
         return what, values, tuple(frame.get_column(ROW).to_list())
 
     def _memoized(
-        self, what: str, frame: pl.DataFrame, compute: Callable[[pl.DataFrame], pl.Series | None]
+        self, what: tuple[object, ...], frame: pl.DataFrame, compute: Callable[[], pl.Series | None]
     ) -> pl.Series | None:
         key = self._key(what, frame)
         if key is None:
-            return compute(frame)
+            return compute()
         if key not in self._memo:
-            self._memo[key] = compute(frame)
+            self._memo[key] = compute()
         return self._memo[key]
 
     def region(self, frame: pl.DataFrame) -> pl.Series | None:
-        return self._memoized("region", frame, super().region)
+        return self._memoized(("region",), frame, lambda: super(_RecordContext, self).region(frame))
 
     def explicit_region(self, frame: pl.DataFrame) -> pl.Series | None:
-        return self._memoized("explicit", frame, super().explicit_region)
+        return self._memoized(
+            ("explicit",), frame, lambda: super(_RecordContext, self).explicit_region(frame)
+        )
+
+    def memo_dates(
+        self,
+        s: pl.Series,
+        frame: pl.DataFrame,
+        parse: Callable[[pl.Series, pl.DataFrame, Context], pl.Series],
+    ) -> pl.Series:
+        """``steps.parse_dates_for_rows`` once per (values, rows) of a frame: normalize, the checks
+        and the match keys ask for the same dates several times (a date depends only on its value
+        and its row's region, which cannot change within a frame)."""
+        what = ("dates", s.dtype, tuple(s.to_list()))
+        parsed = self._memoized(what, frame, lambda: parse(s, frame, self))
+        assert parsed is not None
+        return parsed.alias(s.name)
 
 
 class Matcher:
