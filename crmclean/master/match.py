@@ -75,14 +75,17 @@ class _RecordContext(Context):
     evidence only, exactly as a frame of that one record would. ``region`` and ``explicit_region``
     are asked for by many steps and checks with the same country column and rows: the answer is
     kept per (country values, rows) until the next frame (the inferred regions are read once per
-    row anyway, so the answer cannot change within a frame)."""
+    row anyway, so the answer cannot change within a frame). Dates and phone numbers, read by
+    normalize, the checks and the match keys alike, are kept the same way per (values, rows)."""
 
     _memo: dict[_Key, pl.Series | None]
+    _phones: dict[_Key, pl.DataFrame]
 
     def reset_records(self) -> None:
         self.region_info = decide_region(RegionVotes(), self.columns, self.settings.default_region)
         self._inferred = None
         self._memo = {}
+        self._phones = {}
 
     def _key(self, what: tuple[object, ...], frame: pl.DataFrame) -> _Key | None:
         if ROW not in frame.columns:
@@ -108,6 +111,25 @@ class _RecordContext(Context):
         return self._memoized(
             ("explicit",), frame, lambda: super(_RecordContext, self).explicit_region(frame)
         )
+
+    def parse_phones(
+        self,
+        values: pl.Series,
+        frame: pl.DataFrame,
+        *,
+        with_region: bool = True,
+        allow_vanity: bool | None = None,
+    ) -> pl.DataFrame:
+        """Once per (values, rows) of a frame: normalize, the checks and the match keys parse the
+        same numbers (the phone book parses each number once, but each call still costs its lookup)."""
+        key = self._key(("phones", with_region, allow_vanity, tuple(values.to_list())), frame)
+        if key is None:
+            return super().parse_phones(values, frame, with_region=with_region, allow_vanity=allow_vanity)
+        if key not in self._phones:
+            self._phones[key] = super().parse_phones(
+                values, frame, with_region=with_region, allow_vanity=allow_vanity
+            )
+        return self._phones[key]
 
     def memo_dates(
         self,
