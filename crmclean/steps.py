@@ -22,24 +22,39 @@ MONTH_FIRST = ["US", "PH", "FM", "MH", "PW", "BZ"]
 
 def parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
     """Dates (pl.Date) with the day/month order from settings, or per row from the country."""
+    memo = getattr(ctx, "memo_dates", None)  # master.match's context keeps them per frame of records
+    if memo is not None:
+        return memo(s, frame, _parse_dates_for_rows)
+    return _parse_dates_for_rows(s, frame, ctx)
+
+
+def _parse_dates_for_rows(s: pl.Series, frame: pl.DataFrame, ctx: Context) -> pl.Series:
     order = ctx.settings.date_order
     if order != "auto":
         return dates.parse_dates(s, order=order)
-    auto = dates.parse_dates(s, order="auto")
     region = ctx.region(frame)
     if region is None:
-        return auto
+        return dates.parse_dates(s, order="auto")
     # A row whose region is known reads a/b/year strictly in that region's order: 01.13.1961 on a
     # Ukrainian row is not a date (not silently 13 January), 13/06/1989 on a US row neither.
-    month_first = dates.parse_dates(s, order="mdy")
-    day_first = dates.parse_dates(s, order="dmy")
     aby = s.str.contains(r"^\s*\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{2,4}").fill_null(False)
+    month_rows = region.is_in(MONTH_FIRST).fill_null(False) & aby
+    day_rows = region.is_not_null() & aby & ~month_rows
+
+    def read(order: str, rows: pl.Series) -> pl.Series:  # only an order some row reads in
+        return (
+            dates.parse_dates(s, order=order)
+            if rows.any()
+            else pl.repeat(None, s.len(), dtype=pl.Date, eager=True)
+        )
+
+    auto, month_first, day_first = (
+        read("auto", ~(month_rows | day_rows)),
+        read("mdy", month_rows),
+        read("dmy", day_rows),
+    )
     picked = pl.select(
-        pl.when(region.is_in(MONTH_FIRST).fill_null(False))
-        .then(pl.when(aby).then(month_first).otherwise(auto))
-        .when(region.is_not_null() & aby)
-        .then(day_first)
-        .otherwise(auto)
+        pl.when(month_rows).then(month_first).when(day_rows).then(day_first).otherwise(auto)
     ).to_series()
     return picked.alias(s.name)
 

@@ -36,7 +36,7 @@ from crmclean.master.batch import CODE, SEQ, canonical
 from crmclean.master.keys import key_frame, key_values, name_orders, sort_key
 from crmclean.master.scoring import COUNTED, N_COLUMNS, Scoring, value_of, with_counts
 from crmclean.pipeline import make_context, normalize
-from crmclean.region import RegionVotes, decide_region
+from crmclean.region import RegionVotes, decide_region, explicit_country
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
@@ -63,7 +63,7 @@ class _Lookup:
 
 
 _SEED = 1234
-_Key = tuple[str, tuple[object, ...], tuple[object, ...]]
+_Key = tuple[tuple[object, ...], tuple[object, ...], tuple[object, ...]]
 
 
 class _RecordContext(Context):
@@ -75,16 +75,19 @@ class _RecordContext(Context):
     evidence only, exactly as a frame of that one record would. ``region`` and ``explicit_region``
     are asked for by many steps and checks with the same country column and rows: the answer is
     kept per (country values, rows) until the next frame (the inferred regions are read once per
-    row anyway, so the answer cannot change within a frame)."""
+    row anyway, so the answer cannot change within a frame). Dates and phone numbers, read by
+    normalize, the checks and the match keys alike, are kept the same way per (values, rows)."""
 
     _memo: dict[_Key, pl.Series | None]
+    _phones: dict[_Key, pl.DataFrame]
 
     def reset_records(self) -> None:
         self.region_info = decide_region(RegionVotes(), self.columns, self.settings.default_region)
         self._inferred = None
         self._memo = {}
+        self._phones = {}
 
-    def _key(self, what: str, frame: pl.DataFrame) -> _Key | None:
+    def _key(self, what: tuple[object, ...], frame: pl.DataFrame) -> _Key | None:
         if ROW not in frame.columns:
             return None
         country = self.first_of("country")
@@ -92,20 +95,64 @@ class _RecordContext(Context):
         return what, values, tuple(frame.get_column(ROW).to_list())
 
     def _memoized(
-        self, what: str, frame: pl.DataFrame, compute: Callable[[pl.DataFrame], pl.Series | None]
+        self, what: tuple[object, ...], frame: pl.DataFrame, compute: Callable[[], pl.Series | None]
     ) -> pl.Series | None:
         key = self._key(what, frame)
         if key is None:
-            return compute(frame)
+            return compute()
         if key not in self._memo:
-            self._memo[key] = compute(frame)
+            self._memo[key] = compute()
         return self._memo[key]
 
     def region(self, frame: pl.DataFrame) -> pl.Series | None:
-        return self._memoized("region", frame, super().region)
+        return self._memoized(("region",), frame, lambda: super(_RecordContext, self).region(frame))
 
     def explicit_region(self, frame: pl.DataFrame) -> pl.Series | None:
-        return self._memoized("explicit", frame, super().explicit_region)
+        return self._memoized(
+            ("explicit",), frame, lambda: super(_RecordContext, self).explicit_region(frame)
+        )
+
+    def inferred_regions(self, frame: pl.DataFrame) -> pl.Series:
+        """As :meth:`Context.inferred_regions`; when every row has its own country, nothing is
+        inferred for any (the answer is all null), so the rows' evidence is not read at all."""
+        if ROW in frame.columns:
+            own = self._memoized(("own country",), frame, lambda: explicit_country(frame, self.roles))
+            if own is not None and own.null_count() == 0:
+                return pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias("region")
+        return super().inferred_regions(frame)
+
+    def parse_phones(
+        self,
+        values: pl.Series,
+        frame: pl.DataFrame,
+        *,
+        with_region: bool = True,
+        allow_vanity: bool | None = None,
+    ) -> pl.DataFrame:
+        """Once per (values, rows) of a frame: normalize, the checks and the match keys parse the
+        same numbers (the phone book parses each number once, but each call still costs its lookup)."""
+        key = self._key(("phones", with_region, allow_vanity, tuple(values.to_list())), frame)
+        if key is None:
+            return super().parse_phones(values, frame, with_region=with_region, allow_vanity=allow_vanity)
+        if key not in self._phones:
+            self._phones[key] = super().parse_phones(
+                values, frame, with_region=with_region, allow_vanity=allow_vanity
+            )
+        return self._phones[key]
+
+    def memo_dates(
+        self,
+        s: pl.Series,
+        frame: pl.DataFrame,
+        parse: Callable[[pl.Series, pl.DataFrame, Context], pl.Series],
+    ) -> pl.Series:
+        """``steps.parse_dates_for_rows`` once per (values, rows) of a frame: normalize, the checks
+        and the match keys ask for the same dates several times (a date depends only on its value
+        and its row's region, which cannot change within a frame)."""
+        what = ("dates", s.dtype, tuple(s.to_list()))
+        parsed = self._memoized(what, frame, lambda: parse(s, frame, self))
+        assert parsed is not None
+        return parsed.alias(s.name)
 
 
 class Matcher:
