@@ -130,21 +130,29 @@ EQUAL = ("email", "house", "postal", "country")
 PHONES = ("phone", "phone2")
 
 
+def value_codes(values: pl.Series) -> pl.Series:
+    """A number per distinct value (null for none), in order of first appearance: a hash join, where
+    a dense rank sorts the strings."""
+    distinct = values.drop_nulls().unique(maintain_order=True).to_frame("v").with_row_index("c")
+    coded = values.to_frame("v").join(distinct, on="v", how="left", maintain_order="left")
+    return coded.get_column("c").cast(pl.UInt32)
+
+
 def with_value_codes(keys: pl.DataFrame) -> pl.DataFrame:
     """``keys`` plus ``#<key>`` for the keys of :data:`CODED`, :data:`EQUAL` and :data:`PHONES`: a
-    number per distinct value (null for none), so that the distinct pairs of values among millions
-    of candidate pairs are found by an integer group-by rather than by hashing both strings of every
-    pair, and equal values are equal numbers. The pair frame holds these numbers, not the strings."""
+    number per distinct value (:func:`value_codes`), so that the distinct pairs of values among
+    millions of candidate pairs are found by an integer group-by rather than by hashing both strings
+    of every pair, and equal values are equal numbers. The pair frame holds these numbers, not the
+    strings."""
     present = [c for c in (*CODED, *EQUAL) if c in keys.columns]
-    out = keys.with_columns(pl.col(c).rank("dense").cast(pl.UInt32).alias(f"#{c}") for c in present)
+    out = keys.with_columns(value_codes(keys.get_column(c)).alias(f"#{c}") for c in present)
     phones = [c for c in PHONES if c in keys.columns]
     if phones:
         n = keys.height
         last9 = [pl.when(pl.col(c).str.len_bytes() >= 9).then(pl.col(c).str.slice(-9)) for c in phones]
         for name, exprs in (("", [pl.col(c) for c in phones]), ("9", last9)):
-            stacked = pl.concat([keys.select(v=e).get_column("v") for e in exprs])
-            ranks = stacked.rank("dense").cast(pl.UInt32)
-            out = out.with_columns(ranks.slice(i * n, n).alias(f"#{c}{name}") for i, c in enumerate(phones))
+            codes = value_codes(pl.concat([keys.select(v=e).get_column("v") for e in exprs]))
+            out = out.with_columns(codes.slice(i * n, n).alias(f"#{c}{name}") for i, c in enumerate(phones))
     return out
 
 
