@@ -19,6 +19,7 @@ records carry is discounted by its count (:data:`TF_BASE`, :data:`TF_SLOPE`), an
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -122,18 +123,45 @@ def _strings(frame: pl.DataFrame, column: str) -> list[str]:
 
 #: Key columns compared per distinct pair of values; :func:`with_value_codes` numbers their values.
 CODED = ("first", "first_t", "last", "last_t", "middle", "street", "company", "city", "tax", "birth")
+#: Key columns only compared for equality: their codes stand in for them in the pair frame.
+EQUAL = ("email", "house", "postal", "country")
+#: The phone and mobile columns share one code space (a phone may equal the other record's mobile);
+#: ``#phone9`` / ``#phone29`` number their last nine digits (numbers of at least nine digits).
+PHONES = ("phone", "phone2")
+
+
+def value_codes(values: pl.Series) -> pl.Series:
+    """A number per distinct value (null for none), in order of first appearance: a hash join, where
+    a dense rank sorts the strings."""
+    distinct = values.drop_nulls().unique(maintain_order=True).to_frame("v").with_row_index("c")
+    coded = values.to_frame("v").join(distinct, on="v", how="left", maintain_order="left")
+    return coded.get_column("c").cast(pl.UInt32)
 
 
 def with_value_codes(keys: pl.DataFrame) -> pl.DataFrame:
-    """``keys`` plus ``#<key>`` for the keys of :data:`CODED`: a number per distinct value (null for
-    none), so that the distinct pairs of values among millions of candidate pairs are found by an
-    integer group-by rather than by hashing both strings of every pair."""
-    present = [c for c in CODED if c in keys.columns]
-    return keys.with_columns(pl.col(c).rank("dense").cast(pl.UInt32).alias(f"#{c}") for c in present)
+    """``keys`` plus ``#<key>`` for the keys of :data:`CODED`, :data:`EQUAL` and :data:`PHONES`: a
+    number per distinct value (:func:`value_codes`), so that the distinct pairs of values among
+    millions of candidate pairs are found by an integer group-by rather than by hashing both strings
+    of every pair, and equal values are equal numbers. The pair frame holds these numbers, not the
+    strings."""
+    present = [c for c in (*CODED, *EQUAL) if c in keys.columns]
+    out = keys.with_columns(value_codes(keys.get_column(c)).alias(f"#{c}") for c in present)
+    phones = [c for c in PHONES if c in keys.columns]
+    if phones:
+        n = keys.height
+        last9 = [pl.when(pl.col(c).str.len_bytes() >= 9).then(pl.col(c).str.slice(-9)) for c in phones]
+        for name, exprs in (("", [pl.col(c) for c in phones]), ("9", last9)):
+            codes = value_codes(pl.concat([keys.select(v=e).get_column("v") for e in exprs]))
+            out = out.with_columns(codes.slice(i * n, n).alias(f"#{c}{name}") for i, c in enumerate(phones))
+    return out
 
 
 def per_value_pair(
-    frame: pl.DataFrame, a: str, b: str, compute: Callable[[pl.DataFrame], pl.Series]
+    frame: pl.DataFrame,
+    a: str,
+    b: str,
+    compute: Callable[[pl.DataFrame], pl.Series],
+    values: tuple[pl.Series, pl.Series] | None = None,
 ) -> pl.Series:
     """``compute`` over the distinct (a, b) value combinations of ``frame`` (columns ``x``, ``y``, no
     nulls), joined back to every row; null where either value is missing. Candidate pairs repeat
@@ -143,13 +171,19 @@ def per_value_pair(
     if f"#{a}" in frame.columns and f"#{b}" in frame.columns:
         code = frame.select(k=pl.col(f"#{a}").cast(pl.UInt64) * (1 << 32) + pl.col(f"#{b}").cast(pl.UInt64))
         first = code.with_row_index("i").drop_nulls("k").group_by("k").agg(pl.col("i").first())
-        combos = frame.select(x=pl.col(a), y=pl.col(b))[first.get_column("i")]
+        if values is None:
+            combos = frame.select(x=pl.col(a), y=pl.col(b))[first.get_column("i")]
+        else:  # the lean pair frame (codes only): the strings of one pair per combination
+            at = frame.select(POS_A, POS_B)[first.get_column("i")]
+            combos = pl.DataFrame(
+                {"x": values[0].gather(at.get_column(POS_A)), "y": values[1].gather(at.get_column(POS_B))}
+            )
         scored = first.select("k", s=compute(combos))
         return code.join(scored, on="k", how="left", maintain_order="left").get_column("s")
-    values = frame.select(x=pl.col(a), y=pl.col(b))
-    combos = values.drop_nulls().unique()
+    pair_values = frame.select(x=pl.col(a), y=pl.col(b))
+    combos = pair_values.drop_nulls().unique()
     scored_values = combos.with_columns(s=compute(combos))
-    return values.join(scored_values, on=["x", "y"], how="left", maintain_order="left").get_column("s")
+    return pair_values.join(scored_values, on=["x", "y"], how="left", maintain_order="left").get_column("s")
 
 
 def _cpdist(combos: pl.DataFrame, scorer: Scorer, dtype: type = np.float32) -> np.ndarray:
@@ -159,19 +193,79 @@ def _cpdist(combos: pl.DataFrame, scorer: Scorer, dtype: type = np.float32) -> n
     return np.asarray(cpdist(x, y, scorer=scorer, workers=-1, dtype=dtype))
 
 
-def _fuzzy(frame: pl.DataFrame, column: str, scorer: Scorer, scale: float = 1.0) -> pl.Series:
+#: Record positions of a pair's two records in the lean pair frame (:func:`lean_pairs`).
+POS_A, POS_B = "_pos_a", "_pos_b"
+
+
+@dataclass
+class Lean:
+    """Candidate pairs as :func:`similarities` reads them: per pair the two records' positions in
+    ``side`` and their value codes and counts (``#<key>_a``, ``#<key>_b``, ``n_<key>_a``...), never
+    their strings; a string is looked up in ``side`` once per distinct combination of values."""
+
+    frame: pl.DataFrame
+    side: pl.DataFrame  # one row per record, by position
+
+    def per_value(self, one: str, other: str, compute: Callable[[pl.DataFrame], pl.Series]) -> pl.Series:
+        """``compute`` over the distinct (record a's ``one``, record b's ``other``) combinations."""
+        values = (self.side.get_column(one), self.side.get_column(other))
+        return per_value_pair(self.frame, f"{one}_a", f"{other}_b", compute, values)
+
+    def code(self, key: str, side: str) -> pl.Expr:
+        return pl.col(f"#{key}_{side}")
+
+
+def lean_pairs(keys: pl.DataFrame, pairs: pl.DataFrame) -> Lean:
+    """The lean pair frame of ``pairs`` (a, b: ``_rid``) over ``keys``. Keys from
+    :func:`with_value_codes` with ``_rid`` their position (as :func:`crmclean.dedupe.engine.find_duplicates`
+    numbers them) are gathered as they are; otherwise the records the pairs name are numbered here."""
+    rid = keys.get_column(RID)
+    positional = (
+        keys.height > 0
+        and rid.is_sorted()
+        and rid[0] == 0
+        and rid[-1] == keys.height - 1
+        and rid.n_unique() == keys.height
+    )
+    if positional and f"#{CODED[0]}" in keys.columns:
+        side, at = keys, pairs.select(pl.col("a").alias(POS_A), pl.col("b").alias(POS_B))
+    else:
+        named = pl.concat([pairs.get_column("a"), pairs.get_column("b")]).unique()
+        side = with_value_codes(keys.filter(pl.col(RID).is_in(named.implode())).sort(RID))
+        where = side.select(pl.col(RID).alias("_r")).with_row_index("_p")
+        at = pairs.select("a", "b").with_row_index("_i")
+        at = (
+            at.join(where.rename({"_r": "a", "_p": POS_A}), on="a", how="left")
+            .join(where.rename({"_r": "b", "_p": POS_B}), on="b", how="left")
+            .sort("_i")
+            .select(pl.col(POS_A).cast(pl.UInt32), pl.col(POS_B).cast(pl.UInt32))
+        )
+    wanted = [c for c in side.columns if c.startswith(("#", "n_"))]
+    ours = side.select(wanted)
+    frame = pl.concat(
+        [
+            at,
+            ours[at.get_column(POS_A)].rename(lambda c: f"{c}_a"),
+            ours[at.get_column(POS_B)].rename(lambda c: f"{c}_b"),
+        ],
+        how="horizontal",
+    )
+    return Lean(frame, side)
+
+
+def _fuzzy(pairs: Lean, column: str, scorer: Scorer, scale: float = 1.0) -> pl.Series:
     """scorer(a, b) per pair, null when either side is missing."""
-    return _cross(frame, column, column, scorer, scale)
+    return _cross(pairs, column, column, scorer, scale)
 
 
-def _near(frame: pl.DataFrame, column: str) -> pl.Series:
+def _near(pairs: Lean, column: str) -> pl.Series:
     """1 when equal, 0.5 when one edit apart (a typo or a transposition), 0 otherwise."""
 
     def sim(combos: pl.DataFrame) -> pl.Series:
         edits = _cpdist(combos, OSA.distance, np.int32)
         return pl.Series(np.where(edits == 0, 1.0, np.where(edits == 1, 0.5, 0.0)), dtype=pl.Float32)
 
-    return per_value_pair(frame, f"{column}_a", f"{column}_b", sim).alias(column)
+    return pairs.per_value(column, column, sim).alias(column)
 
 
 def _equal(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -206,18 +300,20 @@ def pair_frame(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
 
 def similarities(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """``pairs`` (a, b, ...) plus one similarity column per field of :data:`FIELDS` and ``swapped``
-    (first and last name matched crosswise)."""
-    wide = pair_frame(keys, pairs)
+    (first and last name matched crosswise). The pairs carry value codes, not strings
+    (:func:`lean_pairs`): the strings of both records side by side held most of the memory."""
+    lean = lean_pairs(keys, pairs)
+    wide = lean.frame
     jw = JaroWinkler.normalized_similarity
     # each name on the better of its loosened and its plain Latin key
-    first = _best(_fuzzy(wide, "first", jw), _fuzzy(wide, "first_t", jw))
-    last = _best(_fuzzy(wide, "last", jw), _fuzzy(wide, "last_t", jw))
-    cross_first = _best(_cross(wide, "first", "last", jw), _cross(wide, "first_t", "last_t", jw))
-    cross_last = _best(_cross(wide, "last", "first", jw), _cross(wide, "last_t", "first_t", jw))
-    first = _with_nicknames(wide, "first_a", "first_b", first)
-    cross_first = _with_nicknames(wide, "first_a", "last_b", cross_first)
-    cross_last = _with_nicknames(wide, "last_a", "first_b", cross_last)  # either order of the records
-    last = last.set(_gender_conflicts(wide, "last", _SURNAME_GENDER), 0.0)
+    first = _best(_fuzzy(lean, "first", jw), _fuzzy(lean, "first_t", jw))
+    last = _best(_fuzzy(lean, "last", jw), _fuzzy(lean, "last_t", jw))
+    cross_first = _best(_cross(lean, "first", "last", jw), _cross(lean, "first_t", "last_t", jw))
+    cross_last = _best(_cross(lean, "last", "first", jw), _cross(lean, "last_t", "first_t", jw))
+    first = _with_nicknames(lean, "first", "first", first)
+    cross_first = _with_nicknames(lean, "first", "last", cross_first)
+    cross_last = _with_nicknames(lean, "last", "first", cross_last)  # either order of the records
+    last = last.set(_gender_conflicts(lean, "last", _SURNAME_GENDER), 0.0)
     # swapped only when each name matches the other record's opposite field better than its own:
     # "christian ferris" / "christian walch" is one first name and two surnames, not a swap
     swapped = (
@@ -229,38 +325,46 @@ def similarities(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .to_series()
         .fill_null(False)
     )
-    pa, pb = [pl.col(f"phone_{s}") for s in "ab"], [pl.col(f"phone2_{s}") for s in "ab"]
-    # equal keys, or the same last 9 digits (a number whose region could not be told, "84949211054")
+    code = lean.code
+    # equal keys, or the same last 9 digits (a number whose region could not be told, "84949211054");
+    # phone and mobile share one code space, so equal codes are equal numbers
     phone_equal = pl.any_horizontal(
         [
-            ((x == y) | ((x.str.len_bytes() >= 9) & (x.str.slice(-9) == y.str.slice(-9)))).fill_null(False)
-            for x in (pa[0], pb[0])
-            for y in (pa[1], pb[1])
+            ((code(x, "a") == code(y, "b")) | (code(f"{x}9", "a") == code(f"{y}9", "b"))).fill_null(False)
+            for x in PHONES
+            for y in PHONES
         ]
     )
-    phone_present = pl.coalesce(pa[0], pb[0]).is_not_null() & pl.coalesce(pa[1], pb[1]).is_not_null()
-    street = _fuzzy(wide, "street", fuzz.token_set_ratio, 100.0)
-    house = wide.select(_equal(pl.col("house_a"), pl.col("house_b"))).to_series()
+    phone_present = (
+        pl.coalesce(code("phone", "a"), code("phone2", "a")).is_not_null()
+        & pl.coalesce(code("phone", "b"), code("phone2", "b")).is_not_null()
+    )
+    street = _fuzzy(lean, "street", fuzz.token_set_ratio, 100.0)
+    house = wide.select(_equal(code("house", "a"), code("house", "b"))).to_series()
     street = pl.select(
         pl.when(pl.lit(street) >= 0.9)
         .then(pl.when(pl.lit(house) == 1).then(1.0).otherwise(0.95))
         .otherwise(pl.lit(street))
     ).to_series()
+
+    def equal(key: str) -> pl.Series:
+        return wide.select(_equal(code(key, "a"), code(key, "b"))).to_series()
+
     sims: dict[str, pl.Series | pl.DataFrame] = {
-        "email": wide.select(_equal(pl.col("email_a"), pl.col("email_b"))).to_series(),
+        "email": equal("email"),
         "phone": wide.select(pl.when(phone_present).then(phone_equal.cast(pl.Float32))).to_series(),
         "first_name": pl.select(pl.when(pl.lit(swapped)).then(pl.lit(cross_first)).otherwise(pl.lit(first))),
-        "middle_name": _fuzzy(wide, "middle", jw).set(
-            _gender_conflicts(wide, "middle", _PATRONYMIC_GENDER), 0.0
+        "middle_name": _fuzzy(lean, "middle", jw).set(
+            _gender_conflicts(lean, "middle", _PATRONYMIC_GENDER), 0.0
         ),
         "last_name": pl.select(pl.when(pl.lit(swapped)).then(pl.lit(cross_last)).otherwise(pl.lit(last))),
-        "birth_date": _birth(wide),
-        "tax_id": _near(wide, "tax"),
-        "company": _fuzzy(wide, "company", fuzz.token_set_ratio, 100.0),
+        "birth_date": _birth(lean),
+        "tax_id": _near(lean, "tax"),
+        "company": _fuzzy(lean, "company", fuzz.token_set_ratio, 100.0),
         "street": street,
-        "city": _fuzzy(wide, "city", jw),
-        "postal_code": wide.select(_equal(pl.col("postal_a"), pl.col("postal_b"))).to_series(),
-        "country": wide.select(_equal(pl.col("country_a"), pl.col("country_b"))).to_series(),
+        "city": _fuzzy(lean, "city", jw),
+        "postal_code": equal("postal"),
+        "country": equal("country"),
     }
     columns = [s.to_series() if isinstance(s, pl.DataFrame) else s for s in sims.values()]
     out = pl.DataFrame([c.cast(pl.Float32).alias(n) for c, n in zip(columns, sims, strict=True)])
@@ -278,9 +382,9 @@ def _shared_counts(wide: pl.DataFrame) -> pl.DataFrame:
 
     if "n_phone_a" in wide.columns:
         shared = [
-            pl.when(pl.col(f"{x}_a") == pl.col(f"{y}_b")).then(pl.col(f"n_{x}_a"))
-            for x in ("phone", "phone2")
-            for y in ("phone", "phone2")
+            pl.when(pl.col(f"#{x}_a") == pl.col(f"#{y}_b")).then(pl.col(f"n_{x}_a"))
+            for x in PHONES
+            for y in PHONES
         ]
         phone = pl.max_horizontal(shared)
     else:
@@ -297,24 +401,29 @@ def _best(x: pl.Series, y: pl.Series) -> pl.Series:
     return pl.select(pl.max_horizontal(pl.lit(x), pl.lit(y))).to_series().cast(pl.Float32).alias(x.name)
 
 
-def _cross(wide: pl.DataFrame, one: str, other: str, scorer: Scorer, scale: float = 1.0) -> pl.Series:
+def _cross(pairs: Lean, one: str, other: str, scorer: Scorer, scale: float = 1.0) -> pl.Series:
     """scorer(record a's ``one``, record b's ``other``), null when either is missing."""
 
     def sim(combos: pl.DataFrame) -> pl.Series:
         return pl.Series(_cpdist(combos, scorer) / scale, dtype=pl.Float32)
 
-    return per_value_pair(wide, f"{one}_a", f"{other}_b", sim).cast(pl.Float32).alias(one)
+    return pairs.per_value(one, other, sim).cast(pl.Float32).alias(one)
 
 
-def _with_nicknames(wide: pl.DataFrame, a: str, b: str, sim: pl.Series) -> pl.Series:
-    """1.0 where the two first names are nicknames of each other (Саша / Александр, Bill / William)."""
-    nick = (
-        wide.select(a=pl.col(a), b=pl.col(b))
-        .join(nickname_pairs().with_columns(n=pl.lit(True)), on=["a", "b"], how="left", maintain_order="left")
-        .get_column("n")
-        .fill_null(False)
-    )
-    return pl.select(pl.when(pl.lit(nick)).then(1.0).otherwise(pl.lit(sim))).to_series().cast(pl.Float32)
+def _with_nicknames(pairs: Lean, one: str, other: str, sim: pl.Series) -> pl.Series:
+    """1.0 where record a's ``one`` and record b's ``other`` are nicknames of each other (Саша /
+    Александр, Bill / William), looked up once per distinct pair of names."""
+
+    def nick(combos: pl.DataFrame) -> pl.Series:
+        table = nickname_pairs().select(x="a", y="b", n=pl.lit(True))
+        return (
+            combos.join(table, on=["x", "y"], how="left", maintain_order="left")
+            .get_column("n")
+            .fill_null(False)
+        )
+
+    found = pairs.per_value(one, other, nick).fill_null(False)
+    return pl.select(pl.when(pl.lit(found)).then(1.0).otherwise(pl.lit(sim))).to_series().cast(pl.Float32)
 
 
 # Gendered endings of East Slavic surnames and patronymics, on Latin keys: (pattern, gender, stem).
@@ -322,21 +431,17 @@ _SURNAME_GENDER = ((r"(ov|ev|in)a$", "f", "$1"), (r"skaia$", "f", "skii"), (r"(o
 _PATRONYMIC_GENDER = ((r"(ovn|evn|ivn|ichn)a$", "f", ""), (r"(ovich|evich|ich)$", "m", ""))
 
 
-def _gender_conflict(key: str, endings: tuple[tuple[str, str, str], ...]) -> pl.Expr:
-    """True where both values (``<key>_a``, ``<key>_b``) carry a gendered ending, the genders differ
-    and (for surnames) the stems agree: Петров / Петрова, Александрович / Александровна."""
-    return _gender_differs(pl.col(f"{key}_a"), pl.col(f"{key}_b"), endings, same_stem=key == "last")
-
-
-def _gender_conflicts(wide: pl.DataFrame, key: str, endings: tuple[tuple[str, str, str], ...]) -> pl.Series:
-    """:func:`_gender_conflict` per pair, the regexes run once per distinct pair of values."""
+def _gender_conflicts(pairs: Lean, key: str, endings: tuple[tuple[str, str, str], ...]) -> pl.Series:
+    """True where both values carry a gendered ending, the genders differ and (for surnames) the
+    stems agree: Петров / Петрова, Александрович / Александровна. The regexes run once per distinct
+    pair of values."""
 
     def conflict(combos: pl.DataFrame) -> pl.Series:
         return combos.select(
             _gender_differs(pl.col("x"), pl.col("y"), endings, same_stem=key == "last")
         ).to_series()
 
-    return per_value_pair(wide, f"{key}_a", f"{key}_b", conflict).fill_null(False)
+    return pairs.per_value(key, key, conflict).fill_null(False)
 
 
 def _gender_differs(
@@ -356,15 +461,19 @@ def _gender_differs(
     return ((ga != gb) & stems).fill_null(False)
 
 
-def _birth(wide: pl.DataFrame) -> pl.Series:
+def _birth(pairs: Lean) -> pl.Series:
     """Equal 1; one typo or day and month swapped 0.5; otherwise 0."""
-    near = _near(wide, "birth")
-    a, b = pl.col("birth_a"), pl.col("birth_b")
-    swapped_dm = wide.select(
-        (a.str.slice(0, 4) == b.str.slice(0, 4))
-        & (a.str.slice(5, 2) == b.str.slice(8, 2))
-        & (a.str.slice(8, 2) == b.str.slice(5, 2))
-    ).to_series()
+    near = _near(pairs, "birth")
+
+    def swapped(combos: pl.DataFrame) -> pl.Series:
+        a, b = pl.col("x"), pl.col("y")
+        return combos.select(
+            (a.str.slice(0, 4) == b.str.slice(0, 4))
+            & (a.str.slice(5, 2) == b.str.slice(8, 2))
+            & (a.str.slice(8, 2) == b.str.slice(5, 2))
+        ).to_series()
+
+    swapped_dm = pairs.per_value("birth", "birth", swapped)
     return (
         pl.select(
             pl.when(pl.lit(near) == 0)

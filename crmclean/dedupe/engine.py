@@ -155,11 +155,29 @@ def find_duplicates(
         .then(pl.lit("decision"))
         .otherwise(decided_by(same, match, offset))
     )
-    scored = scored.with_columns(decision=decision, decided_by=by).drop("_label")
-    scored = scored.sort("a", "b")
+    columns = scored.with_columns(decision=decision, decided_by=by).drop("_label").get_columns()
+    del scored, a_cluster, same, told_apart, decision, by
+    scored = in_pair_order(columns)
     clusters = _describe(keys, clusters_of, scored)
     progress.finish()
     return DedupeResult(keys, scored, clusters, blocking, evidence, table, offset, labels, match, review)
+
+
+def in_pair_order(columns: list[pl.Series]) -> pl.DataFrame:
+    """The frame of ``columns`` (among them ``a`` and ``b``, unique pairs) ordered by (a, b), as
+    ``sort("a", "b")`` orders it, one column at a time: the list is emptied as each column is
+    reordered, so the widest frame of the dedupe is never held twice (blocking's pairs come in
+    order; only the pairs clustering or decisions added are not)."""
+    names = [c.name for c in columns]
+    frame = pl.DataFrame([columns[names.index("a")], columns[names.index("b")]])
+    order = frame.select(pl.arg_sort_by("a", "b")).to_series()
+    del frame
+    if order.is_sorted():  # a permutation in ascending order is the identity: already in order
+        return pl.DataFrame(columns)
+    out = []
+    while columns:
+        out.append(columns.pop(0).gather(order))
+    return pl.DataFrame(out)
 
 
 #: Which step decided a pair (``decided_by``): its own score; the cluster it joined through others

@@ -20,7 +20,7 @@ from crmclean.dedupe.compare import (
     with_frequencies,
     with_value_codes,
 )
-from crmclean.dedupe.engine import with_rid
+from crmclean.dedupe.engine import in_pair_order, with_rid
 from crmclean.dedupe.keys import match_keys
 from crmclean.io.read import read_table
 from crmclean.rules.load import load_rules
@@ -122,3 +122,13 @@ def test_found_pairs_cover_the_candidates_in_order(keys: pl.DataFrame) -> None:
     assert found.pairs.height >= scored.height
     assert found.pairs.equals(found.pairs.sort("a", "b"))
     assert found.keys.get_column(RID).to_list() == list(range(found.keys.height))
+
+
+def test_pairs_are_put_in_order_column_by_column_as_a_sort_would() -> None:
+    frame = pl.DataFrame(
+        {"a": [3, 0, 1, 0], "b": [4, 2, 2, 1], "via": ["x", "y", None, "z"], "score": [0.1, 0.2, 0.3, 0.4]},
+        schema={"a": pl.UInt32, "b": pl.UInt32, "via": pl.String, "score": pl.Float32},
+    )
+    assert in_pair_order(frame.get_columns()).equals(frame.sort("a", "b"), null_equal=True)
+    ordered = frame.sort("a", "b")
+    assert in_pair_order(ordered.get_columns()).equals(ordered)
