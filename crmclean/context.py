@@ -84,9 +84,14 @@ class Context:
         missing = rows if known is None else rows.join(known, on=ROW, how="anti")
         if missing.height:  # evidence read once per row, whatever stage asks
             subset = frame.join(missing, on=ROW, how="semi")
-            fresh = subset.select(ROW).with_columns(
-                row_regions(subset, self.roles, info, self.phones).alias("_region")
-            )
+            # only rows without a country get an inferred region (the others are set to null below):
+            # their evidence alone is read
+            without = explicit_country(subset, self.roles).is_null()
+            regions = pl.Series("_region", [None] * subset.height, dtype=pl.String)
+            if without.any():
+                found = row_regions(subset.filter(without), self.roles, info, self.phones)
+                regions = regions.scatter(without.arg_true(), found)
+            fresh = subset.select(ROW).with_columns(regions)
             self._inferred = fresh if known is None else pl.concat([known, fresh])
         if self._inferred is None:  # no rows asked yet (an empty frame)
             return pl.Series("region", [], dtype=pl.String)

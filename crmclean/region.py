@@ -205,16 +205,34 @@ def _text(columns: list[str]) -> pl.Expr:
     return pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ").str.to_lowercase()
 
 
-def _script_signal(text_columns: list[str], street: str | None) -> tuple[pl.Expr, pl.Expr]:
-    """(region from letters and street words, row has Cyrillic text)."""
-    t = _text(text_columns)
-    vn = t.str.contains(f"[{_VN_LETTERS}]")
-    ua = t.str.contains(f"[{_UA_LETTERS}]")
-    ru = t.str.contains(f"[{_RU_LETTERS}]")
+_TEXT, _STREET = "_ev_text", "_ev_street"  # evidence_frame's staged inputs of the script signal
+_SCRIPT_FLAGS = ("vn", "ua", "ru", "ua_st", "ru_st", "br_st")
+
+
+def _script_inputs(text_columns: list[str], street: str | None) -> dict[str, pl.Expr]:
+    """The text and street (lower case) the script signal reads, computed once per row."""
     st = pl.col(street).str.to_lowercase() if street else pl.lit(None, dtype=pl.String)
-    ua_st = st.str.contains(r"(?:^|\s)(?:вул\.|вулиця|просп\.|пров\.)")
-    ru_st = st.str.contains(r"(?:^|\s)(?:ул\.|улица|пр-т|пер\.|ш\.)")
-    br_st = st.str.contains(r"^(?:rua|r\.|avenida|av\.|travessa|tv\.|alameda|al\.)\s")
+    return {_TEXT: _text(text_columns), _STREET: st}
+
+
+def _script_flags() -> dict[str, pl.Expr]:
+    """Each letter and street-word test, once per row (on ``_script_inputs``' columns)."""
+    t, st = pl.col(_TEXT), pl.col(_STREET)
+    return {
+        "_ev_vn": t.str.contains(f"[{_VN_LETTERS}]"),
+        "_ev_ua": t.str.contains(f"[{_UA_LETTERS}]"),
+        "_ev_ru": t.str.contains(f"[{_RU_LETTERS}]"),
+        "_ev_ua_st": st.str.contains(r"(?:^|\s)(?:вул\.|вулиця|просп\.|пров\.)"),
+        "_ev_ru_st": st.str.contains(r"(?:^|\s)(?:ул\.|улица|пр-т|пер\.|ш\.)"),
+        "_ev_br_st": st.str.contains(r"^(?:rua|r\.|avenida|av\.|travessa|tv\.|alameda|al\.)\s"),
+        "_ev_cyr": t.str.contains(r"\p{Cyrillic}"),
+    }
+
+
+def _script_signal() -> tuple[pl.Expr, pl.Expr]:
+    """(region from letters and street words, row has Cyrillic text), from ``_script_flags``'
+    columns: each test ran once per row, whatever this expression reads twice."""
+    vn, ua, ru, ua_st, ru_st, br_st = (pl.col(f"_ev_{f}") for f in _SCRIPT_FLAGS)
     n_hits = (
         vn.cast(pl.Int8).fill_null(0)
         + (ua | ua_st).fill_null(False).cast(pl.Int8)
@@ -233,7 +251,7 @@ def _script_signal(text_columns: list[str], street: str | None) -> tuple[pl.Expr
         .when(br_st.fill_null(False))
         .then(pl.lit("BR"))
     )
-    cyrillic = t.str.contains(r"\p{Cyrillic}").fill_null(False)
+    cyrillic = pl.col("_ev_cyr").fill_null(False)
     return region, cyrillic
 
 
@@ -264,7 +282,7 @@ def evidence_frame(
         frame = frame.with_columns(pl.col(c).cast(pl.String) for c in text)
     columns = frame.columns
     street = _first(roles, columns, "street")
-    script, cyrillic = _script_signal(_all(roles, columns, TEXT_ROLES), street)
+    script, cyrillic = _script_signal()
     exprs = {
         "email_tld": _email_signal(frame, _all(roles, columns, ("email",))).cast(pl.String),
         "tax_id": _tax_signal(_first(roles, columns, "tax_id")).cast(pl.String),
@@ -273,7 +291,9 @@ def evidence_frame(
         "cyrillic": cyrillic.cast(pl.Boolean),
     }
     signals = (  # with_columns, not select: literal signals (no such column) broadcast to every row
-        frame.with_columns(**{f"_ev_{k}": v for k, v in exprs.items()})
+        frame.with_columns(**_script_inputs(_all(roles, columns, TEXT_ROLES), street))
+        .with_columns(**_script_flags())
+        .with_columns(**{f"_ev_{k}": v for k, v in exprs.items()})
         .select(pl.col(f"_ev_{k}").alias(k) for k in exprs)
         .with_columns(calling_code=_calling_code_signal(frame, _all(roles, columns, PHONE_ROLES), phones))
     )

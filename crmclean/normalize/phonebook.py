@@ -17,6 +17,9 @@ class PhoneBook:
     def __init__(self) -> None:
         self._table: pl.DataFrame | None = None
 
+    def trim(self) -> None:
+        """Called between batches: this book keeps everything (a bounded one forgets here)."""
+
     def parse(
         self,
         s: pl.Series,

@@ -72,24 +72,19 @@ def appendable(outputs: tuple[str | None, ...]) -> bool:
 
 
 class BoundedPhoneBook(PhoneBook):
-    """The run's phone book, emptied whenever it holds more than ``limit`` parsed pairs: a number seen
-    again in a later chunk is parsed again (same result), and memory stays bounded."""
+    """The run's phone book, emptied between batches whenever it holds more than ``limit`` parsed
+    pairs: a number seen again in a later batch is parsed again (same result), memory stays at
+    ``limit`` plus one batch, and a batch's later stages (checks on the E.164 its normalize wrote)
+    always find what its earlier ones parsed."""
 
     def __init__(self, limit: int = PHONEBOOK_LIMIT) -> None:
         super().__init__()
         self.limit = limit
 
-    def parse(
-        self,
-        s: pl.Series,
-        region: pl.Series | str | None = None,
-        default_region: str | None = None,
-        allow_vanity: bool = False,
-    ) -> pl.DataFrame:
-        out = super().parse(s, region, default_region, allow_vanity)
+    def trim(self) -> None:
+        """Between batches: forget everything when over the limit."""
         if self._table is not None and self._table.height > self.limit:
             self._table = None
-        return out
 
 
 @dataclass
@@ -245,9 +240,9 @@ class _Run:
         self.keep, self.on_chunk, self.spool_dir = keep_findings, on_chunk, spool_dir
         table = plan.table()
         self.guesses, self.ctx = pipeline.make_context(table, self.loaded)
-        self.ctx.phones = BoundedPhoneBook()
+        self.phones = self.ctx.phones = BoundedPhoneBook()
         if isinstance(plan, source.Plan):  # roles come from the sample; the region needs every row
-            self.ctx.decide_regions(frame for _, frame in plan.frames())
+            self.ctx.decide_regions(self._trimmed(frame) for _, frame in plan.frames())
         kind = StreamCleaned if self.clean else StreamValidated
         self.columns = table.columns
         self.result = kind(table, self.guesses, self.ctx, plan.rows, len(plan.chunks), Tally(self.columns))
@@ -299,6 +294,11 @@ class _Run:
         if self.keep:
             self.result.findings = self._all_findings()
         return self.result
+
+    def _trimmed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame``, once the phone book is back within its limit (between batches)."""
+        self.phones.trim()
+        return frame
 
     def _abort(self) -> None:
         for writer in self.writers.values():

@@ -80,6 +80,7 @@ class Stages:
         return [i for i, c in enumerate(self.checks) if c.check in GLOBAL_CHECKS]
 
     def batch(self, index: int, frame: pl.DataFrame) -> Batch:
+        self.ctx.phones.trim()  # between batches: a batch's stages all find what its normalize parsed
         prepared, logs = self.prepare(frame)
         partial, keys = self.validate(prepared, index)
         changes = pl.concat([log for _, log in logs]) if logs else change_log.empty()

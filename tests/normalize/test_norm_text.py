@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmclean.normalize.text import (
+    PLAIN_LETTERS,
+    _title_name_value,
     collapse_whitespace,
     fold,
     lower,
@@ -147,6 +149,34 @@ def test_title_name_only_changes_case() -> None:
     out = run(title_name, values)
     assert [len(v) for v in out] == [len(v) for v in values]
     assert [v.casefold() for v in out] == [v.casefold() for v in values]
+
+
+def _title_in_python(values: list[str]) -> list[str]:
+    return [_title_name_value(v) for v in values]
+
+
+def test_title_name_polars_path_agrees_letter_by_letter() -> None:
+    """Every letter the Polars path handles, alone, first, inside and last in a word, in every case,
+    and beside a second word: the same result as the per-value Python title case."""
+    values = []
+    for c in PLAIN_LETTERS:
+        for x in {c, c.lower(), c.upper()}:
+            values += [x, x + "ab", "ab" + x, "A" + x + "B", f"{x}{x} {x}", f" x{x}  {x}y "]
+    assert run(title_name, values) == _title_in_python(values)
+
+
+plain_words = st.lists(
+    st.text(alphabet=PLAIN_LETTERS + "mcdaosvnrle", min_size=1, max_size=8), min_size=1, max_size=5
+)
+
+
+@given(st.lists(st.tuples(plain_words, st.sampled_from([" ", "  ", ", ", "-", "'"])), max_size=20))
+@settings(max_examples=200)
+def test_title_name_polars_path_agrees_on_names(names: list[tuple[list[str], str]]) -> None:
+    """Plain names, with particles (da, van...), Mc, and shapes the Python path keeps: same result."""
+    values = [sep.join(words) for words, sep in names]
+    values += [v.upper() for v in values] + [f" {v} " for v in values]
+    assert run(title_name, values) == _title_in_python(values)
 
 
 # --------------------------------------------------------------------------- fold, transliterate

@@ -370,7 +370,9 @@ def test_bounded_phone_book_forgets_but_answers_the_same():
     book = BoundedPhoneBook(limit=5)
     values = pl.Series("p", [f"+7 912 345-67-{i:02d}" for i in range(20)] + [None])
     first = book.parse(values, "RU")
-    assert book._table is None  # over the limit: emptied
+    assert book._table is not None  # kept until the batch is over
+    book.trim()
+    assert book._table is None  # over the limit: emptied between batches
     assert_frame_equal(first, parse_phones(values, "RU"))
     assert_frame_equal(book.parse(values, "RU"), first)
 
