@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from benchmarks.suite import dataset, run_child
 from crmclean import api
+from crmclean.engine import local_cluster
 
 
 def _local(path: Path, out: Path) -> dict:
@@ -45,16 +45,7 @@ def _dask(path: Path, out: Path, workers: int) -> dict:
     import distributed
 
     start = time.perf_counter()
-    with (
-        distributed.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with local_cluster(workers) as client:
         started = time.perf_counter() - start
         with distributed.get_task_stream(client) as stream:
             start = time.perf_counter()
@@ -62,7 +53,7 @@ def _dask(path: Path, out: Path, workers: int) -> dict:
                 path,
                 findings=str(out / f"dask-{workers}.csv"),
                 engine="dask",
-                scheduler=cluster.scheduler_address,
+                scheduler=client.scheduler.address,
             )
             wall = time.perf_counter() - start
         busy = sum(

@@ -61,9 +61,18 @@ def session(engine: str = "local", scheduler: str | None = None) -> Iterator[Cli
         with distributed.Client(address) as client:
             yield client
         return
+    with local_cluster() as client:
+        yield client
+
+
+@contextmanager
+def local_cluster(workers: int | None = None) -> Iterator[Client]:
+    """A Client of a ``distributed.LocalCluster`` of ``workers`` single-threaded worker processes
+    (default: one per core), quiet and without a dashboard; both are shut down at the end."""
+    distributed = require_distributed()
     with (
         distributed.LocalCluster(
-            n_workers=os.cpu_count() or 1,
+            n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
