@@ -79,24 +79,20 @@ class Context:
         assert info is not None
         if ROW not in frame.columns:
             return row_regions(frame, self.roles, info, self.phones)
-        rows = frame.select(ROW)
+        own = explicit_country(frame, self.roles).is_not_null()
+        if own.all():  # every row names its country: nothing is inferred, no evidence is read
+            return pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias("region")
+        asked = frame.filter(~own)  # only rows without a country get an inferred region
         known = self._inferred
-        missing = rows if known is None else rows.join(known, on=ROW, how="anti")
+        missing = asked if known is None else asked.join(known, on=ROW, how="anti")
         if missing.height:  # evidence read once per row, whatever stage asks
-            subset = frame.join(missing, on=ROW, how="semi")
-            # only rows without a country get an inferred region (the others are set to null below):
-            # their evidence alone is read
-            without = explicit_country(subset, self.roles).is_null()
-            regions = pl.Series("_region", [None] * subset.height, dtype=pl.String)
-            if without.any():
-                found = row_regions(subset.filter(without), self.roles, info, self.phones)
-                regions = regions.scatter(without.arg_true(), found)
-            fresh = subset.select(ROW).with_columns(regions)
+            found = row_regions(missing, self.roles, info, self.phones).alias("_region")
+            fresh = missing.select(ROW).with_columns(found)
             self._inferred = fresh if known is None else pl.concat([known, fresh])
-        if self._inferred is None:  # no rows asked yet (an empty frame)
-            return pl.Series("region", [], dtype=pl.String)
+        assert self._inferred is not None  # some row lacks a country, so some row was asked
+        rows = frame.select(ROW)
         out = rows.join(self._inferred, on=ROW, how="left", maintain_order="left").get_column("_region")
-        return out.set(explicit_country(frame, self.roles).is_not_null(), None).alias("region")
+        return out.set(own, None).alias("region")
 
     @property
     def today(self) -> date:

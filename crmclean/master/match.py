@@ -36,7 +36,7 @@ from crmclean.master.batch import CODE, SEQ, canonical
 from crmclean.master.keys import key_frame, key_values, name_orders, sort_key
 from crmclean.master.scoring import COUNTED, N_COLUMNS, Scoring, value_of, with_counts
 from crmclean.pipeline import make_context, normalize
-from crmclean.region import RegionVotes, decide_region, explicit_country
+from crmclean.region import RegionVotes, decide_region
 from crmclean.validate import findings as F
 from crmclean.validate.checks import run_check
 
@@ -111,15 +111,6 @@ class _RecordContext(Context):
         return self._memoized(
             ("explicit",), frame, lambda: super(_RecordContext, self).explicit_region(frame)
         )
-
-    def inferred_regions(self, frame: pl.DataFrame) -> pl.Series:
-        """As :meth:`Context.inferred_regions`; when every row has its own country, nothing is
-        inferred for any (the answer is all null), so the rows' evidence is not read at all."""
-        if ROW in frame.columns:
-            own = self._memoized(("own country",), frame, lambda: explicit_country(frame, self.roles))
-            if own is not None and own.null_count() == 0:
-                return pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias("region")
-        return super().inferred_regions(frame)
 
     def parse_phones(
         self,
