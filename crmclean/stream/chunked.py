@@ -240,7 +240,7 @@ class _Run:
         self.keep, self.on_chunk, self.spool_dir = keep_findings, on_chunk, spool_dir
         table = plan.table()
         self.guesses, self.ctx = pipeline.make_context(table, self.loaded)
-        self.phones = self.ctx.phones = BoundedPhoneBook()
+        self.ctx.phones = BoundedPhoneBook()
         if isinstance(plan, source.Plan):  # roles come from the sample; the region needs every row
             self.ctx.decide_regions(self._trimmed(frame) for _, frame in plan.frames())
         kind = StreamCleaned if self.clean else StreamValidated
@@ -297,7 +297,7 @@ class _Run:
 
     def _trimmed(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame``, once the phone book is back within its limit (between batches)."""
-        self.phones.trim()
+        self.ctx.phones.trim()
         return frame
 
     def _abort(self) -> None:

@@ -54,7 +54,7 @@ class Batch:
 
     @property
     def changes(self) -> pl.DataFrame:
-        return pl.concat([log for _, log in self.logs]) if self.logs else change_log.empty()
+        return _joined(self.logs)
 
 
 @dataclass
@@ -83,8 +83,7 @@ class Stages:
         self.ctx.phones.trim()  # between batches: a batch's stages all find what its normalize parsed
         prepared, logs = self.prepare(frame)
         partial, keys = self.validate(prepared, index)
-        changes = pl.concat([log for _, log in logs]) if logs else change_log.empty()
-        fixed = F.repairs(changes).with_columns(pl.lit(len(self.checks), pl.Int32).alias(CHECK))
+        fixed = F.repairs(_joined(logs)).with_columns(pl.lit(len(self.checks), pl.Int32).alias(CHECK))
         partial = pl.concat([partial, fixed])  # after every check, as pipeline.validate puts them
         return Batch(index, frame, prepared, logs, partial, keys)
 
@@ -154,6 +153,11 @@ def portable(ctx: Context) -> Context:
     import dataclasses
 
     return dataclasses.replace(ctx, progress=NO_PROGRESS, phones=type(ctx.phones)())
+
+
+def _joined(logs: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
+    """The change log of a batch: its parts in segment order."""
+    return pl.concat([log for _, log in logs]) if logs else change_log.empty()
 
 
 def _split(log: pl.DataFrame, parts: dict[tuple, int], *, by_rule: bool) -> list[tuple[int, pl.DataFrame]]:

@@ -45,6 +45,11 @@ def _in_worker() -> None:
     os.environ["CRMCLEAN_WORKERS"] = "1"
 
 
+def _workers(client: Client) -> int:
+    """How many workers the cluster has now (at least one)."""
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
 def _batch(stages: Stages, plan: source.Plan, index: int) -> Batch:
     """On a worker: batch ``index`` read from the file and put through the stages."""
     _in_worker()
@@ -59,8 +64,7 @@ def dask_batches(client: Client, window: int | None = None) -> BatchMap:
         if not isinstance(plan, source.Plan) or len(plan.chunks) < 2:
             yield from local_batches(stages, plan)
             return
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        size = window or 2 * workers
+        size = window or 2 * _workers(client)
         staged, planned = client.scatter([stages, plan], broadcast=True, hash=False)
         run_id = uuid.uuid4().hex
         pending: deque = deque()
@@ -90,8 +94,7 @@ def dask_match_keys(client: Client, parts: int | None = None) -> KeysOf:
     the client, so the clusters are the local engine's."""
 
     def keys(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        count = parts or 2 * workers
+        count = parts or 2 * _workers(client)
         size = max(1, -(-frame.height // count))
         if frame.height <= size:
             return match_keys(frame, ctx)
