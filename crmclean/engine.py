@@ -58,7 +58,14 @@ def session(engine: str = "local", scheduler: str | None = None) -> Iterator[Cli
     distributed = require_distributed()
     address = scheduler or os.environ.get(ADDRESS_VARIABLE) or None
     if address:
-        with distributed.Client(address) as client:
+        try:
+            client = distributed.Client(address)
+        except OSError as e:  # refused, timed out, unknown host: the address, not crmclean
+            raise UsageError(
+                f"cannot reach the Dask scheduler at {address}: {e}",
+                hint="check --scheduler / DASK_SCHEDULER_ADDRESS, or leave both out for a local cluster",
+            ) from None
+        with client:
             yield client
         return
     with local_cluster() as client:

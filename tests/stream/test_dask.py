@@ -135,3 +135,16 @@ def test_outputs_only_the_local_engine_writes_are_refused_with_dask(tmp_path, ca
     assert code == 2
     assert "--engine dask does not apply" in capsys.readouterr().err
     assert main(["validate", str(EXAMPLE), "--scheduler", "tcp://127.0.0.1:1", "-q"]) == 2
+
+
+def test_an_unreachable_scheduler_is_a_usage_error_not_a_crash(tmp_path, capsys):
+    import dask
+
+    from crmclean.cli.app import main
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code = main(["validate", str(EXAMPLE), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1", "-q"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in err
+    assert "Traceback" not in err
